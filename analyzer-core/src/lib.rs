@@ -1,0 +1,31 @@
+#![deny(missing_docs)]
+/*!
+Offline analysis of Linux support bundles: sosreports (sos 3.x and 4.x), `sos collect` archives,
+SUSE supportconfigs, and loose kernel logs or /proc files.
+
+# Brief overview
+
+```text
+Bundle ──► Sources ──► Parsers ──► Model ──────────────► Rules ──► Findings ──► Report
+```
+
+* [`bundle`] reads every input form in one sequential pass, never extracting anything.
+* [`source`] says what each file of a bundle is.
+* [`parse`] turns each format into typed records.
+* [`model`] holds host facts, the kernel-event timeline and the memory snapshot.
+* [`report`] is the serialisable result.
+*/
+
+pub mod analyze;
+pub mod bundle;
+mod error;
+pub mod events;
+pub mod model;
+pub mod parse;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod source;
+pub mod timeline;
+
+pub use error::Error;

@@ -1,0 +1,1 @@
+//! End-to-end tests of the `sosalyzer` binary against the bundles in `samples/`.
