@@ -1,6 +1,6 @@
 //! Kernel events: one event per report of one problem (docs/CONTRACT.md, "Grouping rules").
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::time::EventTime;
 
@@ -123,7 +123,7 @@ impl Event {
 }
 
 /// Typed fields per event kind. Serialises as `"kind": "…", "fields": {…}`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "fields", rename_all = "snake_case")]
 pub enum EventFields {
     /// See [`HungTask`].
@@ -167,7 +167,8 @@ impl EventFields {
 }
 
 /// A task stuck in uninterruptible sleep, reported by khungtaskd.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct HungTask {
     /// Task name (`comm`), e.g. `jbd2/sda1-8`.
     pub task: String,
@@ -184,7 +185,8 @@ pub struct HungTask {
 }
 
 /// A failed page allocation reported by `warn_alloc`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PageAllocFailure {
     /// Task that asked (`comm`).
     pub process: String,
@@ -205,7 +207,8 @@ pub struct PageAllocFailure {
 }
 
 /// The `show_mem()` dump that follows an allocation failure or OOM report.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct MemInfoDump {
     /// Per-zone lines (`Node 0 Normal free:…kB min:…kB …`) with buddy counts when printed.
     pub zones: Vec<MemInfoZone>,
@@ -214,7 +217,8 @@ pub struct MemInfoDump {
 }
 
 /// One zone of a Mem-Info dump. Sizes in kB as printed.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct MemInfoZone {
     /// NUMA node (absent on kernels without CONFIG_NUMA).
     pub node: Option<u32>,
@@ -235,7 +239,9 @@ pub struct MemInfoZone {
 }
 
 /// Which kind of XFS trouble an [`XfsError`] is (docs/CONTRACT.md).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum XfsClass {
     /// Metadata I/O error, writeback error.
@@ -268,7 +274,8 @@ impl XfsClass {
 }
 
 /// An XFS error report.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct XfsError {
     /// Device as printed (`dm-0`, `sdc1`), when printed.
     pub device: Option<String>,
@@ -287,7 +294,8 @@ pub struct XfsError {
 }
 
 /// An OOM kill.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct OomKill {
     /// Killed process name.
     pub victim: Option<String>,
@@ -314,7 +322,8 @@ pub struct OomKill {
 }
 
 /// A soft or hard lockup.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Lockup {
     /// CPU number.
     pub cpu: Option<u32>,
@@ -329,7 +338,8 @@ pub struct Lockup {
 }
 
 /// An RCU stall warning.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RcuStall {
     /// RCU flavour (`rcu_sched`, `rcu_preempt`).
     pub flavor: Option<String>,
@@ -342,7 +352,8 @@ pub struct RcuStall {
 }
 
 /// An oops, `BUG:` or general protection fault.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct KernelOops {
     /// The headline message after the prefix.
     pub message: String,
@@ -359,14 +370,16 @@ pub struct KernelOops {
 }
 
 /// `Kernel panic - not syncing: …`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct KernelPanic {
     /// The reason after `not syncing:`.
     pub reason: String,
 }
 
 /// A block-layer I/O error.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct BlockIoError {
     /// Device (`sda`, `dm-3`, `nvme0n1`).
     pub device: Option<String>,
