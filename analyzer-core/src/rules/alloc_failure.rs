@@ -62,14 +62,15 @@ impl Rule for AllocFailures {
     }
 }
 
-/// Zones an allocation that may use `zone` can fall back to (highest first).
+/// Zones an allocation that may use `zone` can fall back to (highest first). The DMA zone is
+/// left out for allocations above it: its lowmem reserve keeps them out in practice.
 fn eligible(zone: &str) -> &'static [&'static str] {
     match zone {
         "DMA" => &["DMA"],
-        "DMA32" => &["DMA32", "DMA"],
-        "HighMem" => &["HighMem", "Normal", "DMA32", "DMA"],
-        "Movable" => &["Movable", "HighMem", "Normal", "DMA32", "DMA"],
-        _ => &["Normal", "DMA32", "DMA"],
+        "DMA32" => &["DMA32"],
+        "HighMem" => &["HighMem", "Normal", "DMA32"],
+        "Movable" => &["Movable", "HighMem", "Normal", "DMA32"],
+        _ => &["Normal", "DMA32"],
     }
 }
 
@@ -149,8 +150,8 @@ fn finding(model: &Model, order: u32, list: &[(&Event, &PageAllocFailure)]) -> F
     // Free blocks: the Mem-Info dump of the failure, else buddyinfo at collection.
     let mut evidence: Vec<Evidence> = Vec::new();
     let (views, when) = match mem_info_views(list, zone) {
-        Some(v) => (v, "at the failure (Mem-Info)"),
-        None => (buddyinfo_views(model, zone), "at collection (buddyinfo)"),
+        Some(v) => (v, "At the failure (Mem-Info)"),
+        None => (buddyinfo_views(model, zone), "At collection (buddyinfo)"),
     };
     let verdict = if views.is_empty() {
         summary.push_str("Neither a Mem-Info dump nor /proc/buddyinfo shows the free blocks, so fragmentation and exhaustion cannot be told apart.");
@@ -327,6 +328,19 @@ fn judge(views: &[ZoneView], k: usize, threshold: u64, when: &str) -> (Verdict, 
         index / 1000,
         index % 1000
     );
+    let free_kb = free.saturating_mul(4);
+    if let Some(min_kb) = best.min_kb.filter(|m| free_kb <= m.saturating_add(m / 4)) {
+        return (
+            Verdict::Exhaustion,
+            format!(
+                "{when}: {} had only {} free, at its min watermark ({}): the zone was exhausted, \
+                 not merely fragmented.",
+                best.name,
+                util::kib(free_kb),
+                util::kib(min_kb)
+            ),
+        );
+    }
     if index >= threshold {
         (
             Verdict::Fragmentation,

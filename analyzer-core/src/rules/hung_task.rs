@@ -72,22 +72,32 @@ const SUBSYSTEMS: &[(&str, &str)] = &[
     ("wait_sb_inodes", "writeback"),
 ];
 
-/// Generic waits, used only when no frame names a subsystem.
-const GENERIC: &[(&str, &str)] = &[
-    ("blk_", "block I/O"),
-    ("submit_bio_wait", "block I/O"),
-    ("wait_on_page_bit", "block I/O"),
-    ("__lock_page", "block I/O"),
-    ("folio_wait_bit", "block I/O"),
-    ("__wait_on_buffer", "block I/O"),
-    ("wait_on_buffer", "block I/O"),
-    ("io_schedule", "block I/O"),
-    ("mutex_lock", "a lock"),
-    ("__mutex_lock", "a lock"),
-    ("rwsem_down_", "a lock"),
-    ("call_rwsem_down_", "a lock"),
-    ("down_read", "a lock"),
-    ("down_write", "a lock"),
+/// Block-layer waits: named as such, with the filesystem above them when there is one.
+const BLOCK: &[&str] = &[
+    "blk_",
+    "submit_bio_wait",
+    "submit_bio",
+    "wait_on_page_bit",
+    "__lock_page",
+    "folio_wait_bit",
+    "__wait_on_buffer",
+    "wait_on_buffer",
+    "rq_qos_wait",
+    "wbt_wait",
+    "__rq_qos_throttle",
+    "blkdev_issue_flush",
+    "get_request",
+];
+
+/// Lock waits: used only when no frame names a subsystem.
+const LOCKS: &[&str] = &[
+    "mutex_lock",
+    "__mutex_lock",
+    "rwsem_down_",
+    "call_rwsem_down_",
+    "down_read",
+    "down_write",
+    "down",
 ];
 
 impl Rule for HungTasks {
@@ -164,29 +174,37 @@ pub(crate) fn signature(trace: &[String]) -> String {
     frames.iter().take(5).copied().collect::<Vec<_>>().join(" < ")
 }
 
-/// The subsystem a task waits in, from its trace (and its name for kernel threads), and
-/// whether it got there from direct memory reclaim.
-pub(crate) fn subsystem(task: &str, trace: &[String]) -> (&'static str, bool) {
+/// The subsystem a task waits in, from its trace (innermost frame first; the task name for
+/// kernel threads), and whether it got there from direct memory reclaim.
+pub(crate) fn subsystem(task: &str, trace: &[String]) -> (String, bool) {
     let frames = meaningful(trace);
     let in_reclaim = frames.iter().any(|f| lookup(SUBSYSTEMS, f) == Some("memory reclaim"));
-    for f in &frames {
-        if let Some(sub) = lookup(SUBSYSTEMS, f) {
-            return (sub, in_reclaim && sub != "memory reclaim");
+    let mut lock = false;
+    for (i, f) in frames.iter().enumerate() {
+        if BLOCK.iter().any(|p| f.starts_with(p)) {
+            // Which filesystem (or reclaim) issued the I/O.
+            let above = frames.iter().skip(i + 1).find_map(|g| lookup(SUBSYSTEMS, g));
+            let label = match above {
+                Some(fs) if fs != "memory reclaim" => format!("block I/O, from {fs}"),
+                _ => "block I/O".to_string(),
+            };
+            return (label, in_reclaim);
         }
+        if let Some(sub) = lookup(SUBSYSTEMS, f) {
+            return (sub.to_string(), in_reclaim && sub != "memory reclaim");
+        }
+        lock |= LOCKS.iter().any(|p| f.starts_with(p));
     }
     if task.starts_with("jbd2/") {
-        return ("ext4 journal (jbd2)", in_reclaim);
+        return ("ext4 journal (jbd2)".to_string(), in_reclaim);
     }
     if task.starts_with("xfsaild/") {
-        return ("XFS", in_reclaim);
+        return ("XFS".to_string(), in_reclaim);
     }
-    let raw: Vec<&str> = trace.iter().filter_map(|f| frame_name(f)).collect();
-    for f in &raw {
-        if let Some(sub) = lookup(GENERIC, f) {
-            return (sub, in_reclaim);
-        }
+    if lock {
+        return ("a lock".to_string(), in_reclaim);
     }
-    ("unknown", in_reclaim)
+    ("unknown".to_string(), in_reclaim)
 }
 
 fn lookup(table: &[(&str, &'static str)], frame: &str) -> Option<&'static str> {
@@ -194,6 +212,7 @@ fn lookup(table: &[(&str, &'static str)], frame: &str) -> Option<&'static str> {
 }
 
 fn remedy(sub: &str) -> &'static str {
+    let sub = if sub.starts_with("block I/O") { "block I/O" } else { sub };
     match sub {
         "XFS log" | "XFS" => {
             "Tasks wait on XFS (log space or metadata buffers): check the latency and errors of \
@@ -257,7 +276,7 @@ fn finding(model: &Model, hung: &[(&Event, &HungTask)]) -> Finding {
         tasks.iter().filter(|(_, v)| v.0 > 1).map(|((t, p), v)| (*t, *p, v.0)).collect();
 
     // Groups by subsystem and by signature, in first-seen order of counts.
-    let mut by_sub: BTreeMap<&str, (u64, bool)> = BTreeMap::new();
+    let mut by_sub: BTreeMap<String, (u64, bool)> = BTreeMap::new();
     let mut by_sig: BTreeMap<String, SigGroup<'_>> = BTreeMap::new();
     for (e, h) in hung {
         let (sub, via_reclaim) = subsystem(&h.task, &h.call_trace);
@@ -271,13 +290,13 @@ fn finding(model: &Model, hung: &[(&Event, &HungTask)]) -> Finding {
             g.tasks.push(h.task.as_str());
         }
     }
-    let mut subs: Vec<(&str, (u64, bool))> = by_sub.into_iter().collect();
-    subs.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
+    let mut subs: Vec<(String, (u64, bool))> = by_sub.into_iter().collect();
+    subs.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(&b.0)));
     let mut sigs: Vec<(String, SigGroup<'_>)> = by_sig.into_iter().collect();
     sigs.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(&b.0)));
 
     let n = hung.len() as u64;
-    let main_sub = subs.first().map_or("unknown", |s| s.0);
+    let main_sub = subs.first().map_or("unknown", |s| s.0.as_str());
     let title = format!(
         "{n} hung task report{} ({} task{}), {} waiting in {main_sub}",
         s(n),

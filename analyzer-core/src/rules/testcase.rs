@@ -81,6 +81,20 @@ impl TestCase {
         let mut events = Vec::new();
         for (i, te) in self.event.iter().enumerate() {
             let key = format!("test[{index}].event[{i}]");
+            if let Ok(kind) = te.kind.parse::<crate::model::EventKind>() {
+                let known = super::declarative::field_names(kind);
+                for name in te.fields.keys() {
+                    if !known.contains(name) {
+                        let hint = super::error::closest(name, known.iter().map(String::as_str))
+                            .map(|c| format!("; did you mean `{c}`?"))
+                            .unwrap_or_default();
+                        return Err((
+                            format!("{key}.fields.{name}"),
+                            format!("`{name}` is not a field of `{kind}` events{hint}"),
+                        ));
+                    }
+                }
+            }
             let mut table = toml::Table::new();
             table.insert("kind".into(), toml::Value::String(te.kind.clone()));
             table.insert("fields".into(), toml::Value::Table(te.fields.clone()));
