@@ -4,6 +4,10 @@
 //!
 //! A file may hold several invocations with prompt lines (`# free -m`) and other text between
 //! them; a prompt line above a header sets the unit of suffix-less numbers in that block.
+//! Without a prompt, a block assumed to be in KiB whose `Mem:` numbers are all multiples of
+//! 1024 (at least three of them non-zero) is read as `free -b` output: procps reads
+//! `/proc/meminfo` in kB, so every number it prints in bytes is such a multiple, while KiB
+//! numbers almost never all are.
 
 use nom::IResult;
 use nom::Parser as _;
@@ -282,6 +286,7 @@ pub fn parse_with_unit(text: &str, default_unit: FreeUnit) -> Free {
     let mut out = Free::default();
     let mut columns: Vec<String> = Vec::new();
     let mut unit = default_unit;
+    let mut unit_is_known = false;
     let mut prompt_unit: Option<FreeUnit> = None;
     for (no, raw) in numbered_lines(text) {
         let line = unquote(raw);
@@ -290,6 +295,7 @@ pub fn parse_with_unit(text: &str, default_unit: FreeUnit) -> Free {
         }
         let tokens: Vec<&str> = line.split_whitespace().collect();
         if let Some(layout) = header_layout(&tokens) {
+            unit_is_known = prompt_unit.is_some();
             unit = prompt_unit.take().unwrap_or(default_unit);
             columns = tokens.iter().map(|t| t.to_string()).collect();
             out.blocks.push(FreeBlock {
@@ -308,11 +314,27 @@ pub fn parse_with_unit(text: &str, default_unit: FreeUnit) -> Free {
             out.unparsed.push(Unparsed::new(no, raw));
             continue;
         };
+        if !unit_is_known && unit == FreeUnit::KiB && tokens.first() == Some(&"Mem:") {
+            if looks_like_bytes(tokens.get(1..).unwrap_or_default()) {
+                unit = FreeUnit::Bytes;
+                block.unit = unit.as_str().to_string();
+            }
+            unit_is_known = true;
+        }
         if !read_row(block, &columns, unit, &tokens) {
             out.unparsed.push(Unparsed::new(no, raw));
         }
     }
     out
+}
+
+/// Whether suffix-less numbers are all multiples of 1024, at least three of them non-zero
+/// (`free -b` output; see the module documentation).
+fn looks_like_bytes(values: &[&str]) -> bool {
+    let numbers: Option<Vec<u64>> = values.iter().map(|v| v.parse().ok()).collect();
+    numbers.is_some_and(|n| {
+        n.iter().all(|v| v % 1024 == 0) && n.iter().filter(|&&v| v > 0).count() >= 3
+    })
 }
 
 /// The layout when the tokens are a `free` header (`total used free …`).

@@ -91,3 +91,27 @@ fn rows_without_header_are_unparsed() {
     assert!(free.blocks.is_empty());
     assert_eq!(free.unparsed.len(), 1);
 }
+
+#[test]
+fn unlabelled_bytes_output_is_recognised() {
+    let text = "              total        used        free      shared     buffers       cache   available
+Mem:    34283200512  5818839040 28229505024    18145280    34848768   200007680 28327419904
+Swap:    4294967296           0  4294967296
+";
+    let block = &parse(text).blocks[0];
+    assert_eq!(block.unit, "B");
+    assert_eq!(block.mem.total, Some(34_283_200_512));
+    assert_eq!(block.swap.as_ref().and_then(|s| s.total), Some(4_294_967_296));
+    // KiB numbers that happen to include multiples of 1024 stay KiB.
+    let kib = parse("              total        used        free\nMem:  2048 1024 1000\n");
+    assert_eq!(kib.blocks[0].unit, "KiB");
+    assert_eq!(
+        parse_with_unit(
+            "              total        used        free\nMem:  2048 1024 3072\n",
+            FreeUnit::MiB
+        )
+        .blocks[0]
+            .unit,
+        "MiB"
+    );
+}
