@@ -76,7 +76,7 @@ impl Snapshot {
             SourceKind::Ps => store(&mut self.ps, parse::ps::parse(text), path, kind),
             SourceKind::Mounts => store(&mut self.mounts, parse::mounts::parse(text), path, kind),
             SourceKind::Free => {
-                let free = parse::free::parse_with_unit(text, free_unit_of_path(path));
+                let free = parse::free::parse_with_unit(text, FreeUnit::of_file_name(path));
                 let problems = problems_of(&free, path, kind);
                 let finer =
                     self.free.as_ref().is_none_or(|old| free.coarseness() < old.coarseness());
@@ -115,14 +115,6 @@ impl Snapshot {
     pub fn sysctl_u64(&self, name: &str) -> Option<u64> {
         self.sysctls.get(name).and_then(|v| v.trim().parse().ok())
     }
-}
-
-/// The unit of suffix-less numbers of a `free` file, told by its name (`free_-m`, `free_-h`).
-fn free_unit_of_path(path: &str) -> FreeUnit {
-    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    let flags = name.strip_prefix("free").unwrap_or("");
-    let line = format!("free {}", flags.replace('_', " "));
-    FreeUnit::from_command_line(&line).unwrap_or(FreeUnit::KiB)
 }
 
 /// Keeps `parsed` in `slot` and returns its problems.

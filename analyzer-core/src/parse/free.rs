@@ -96,6 +96,15 @@ impl FreeUnit {
         }
     }
 
+    /// The unit of suffix-less numbers in a file named after its command, as sos names them
+    /// (`sos_commands/memory/free_-m` → MiB, `free` → KiB); KiB when the name says nothing.
+    pub fn of_file_name(path: &str) -> FreeUnit {
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        let flags = name.strip_prefix("free").unwrap_or("");
+        FreeUnit::from_command_line(&format!("free {}", flags.replace('_', " ")))
+            .unwrap_or(FreeUnit::KiB)
+    }
+
     /// The unit a `free` command line selects (`free -m`, `/usr/bin/free -k`, `free -hw`), or
     /// `None` when `line` is not a `free` command line. Prompts before the command are allowed.
     pub fn from_command_line(line: &str) -> Option<FreeUnit> {

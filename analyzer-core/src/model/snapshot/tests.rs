@@ -60,6 +60,6 @@ fn wrong_kind_says_so_and_logs_are_left_alone() {
     assert_eq!(problems.len(), 2);
     assert_eq!(problems[1].message, "proc/buddyinfo holds no buddyinfo data");
     assert!(snap.ingest(SourceKind::Dmesg, "sos_commands/kernel/dmesg", "x\n").is_empty());
-    assert_eq!(free_unit_of_path("sos_commands/memory/free_-m"), FreeUnit::MiB);
-    assert_eq!(free_unit_of_path("sos_commands/memory/free"), FreeUnit::KiB);
+    assert_eq!(FreeUnit::of_file_name("sos_commands/memory/free_-m"), FreeUnit::MiB);
+    assert_eq!(FreeUnit::of_file_name("sos_commands/memory/free"), FreeUnit::KiB);
 }
