@@ -58,7 +58,7 @@ pub fn run(args: ParseArgs) -> anyhow::Result<ExitCode> {
         "pagetypeinfo" => show(&args, pagetypeinfo::parse(&read_text(file)?)),
         "slabinfo" => show(&args, slabinfo::parse(&read_text(file)?)),
         "vmstat" => show(&args, vmstat::parse(&read_text(file)?)),
-        "sysctl" => show(&args, sysctl::parse(&read_text(file)?)),
+        "sysctl" => show(&args, sysctl::parse_file(&file.to_string_lossy(), &read_text(file)?)),
         "cmdline" => show(&args, cmdline::parse(&read_text(file)?)),
         "ps" => show(&args, ps::parse(&read_text(file)?)),
         "mounts" => show(&args, mounts::parse(&read_text(file)?)),

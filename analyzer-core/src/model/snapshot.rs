@@ -46,8 +46,9 @@ impl Snapshot {
     /// is MiB, anything else KiB unless a prompt line says otherwise). Returns what went wrong
     /// ("12 lines of proc/zoneinfo did not parse", with the line of the first), never fails.
     ///
-    /// * A later source of the same kind replaces an earlier one, except `free`, where the
-    ///   finer unit wins (the KiB `sos_commands/memory/free` over `free_-m`).
+    /// * A later source of the same kind replaces an earlier one (unless nothing could be read
+    ///   from it), except `free`, where the finer unit wins (the KiB
+    ///   `sos_commands/memory/free` over `free_-m`).
     /// * `sysctl -a` output and `proc/sys/**` files ([`SourceKind::ProcSys`]) both add to
     ///   [`Snapshot::sysctls`] by dotted name.
     /// * Kinds that are not part of the memory snapshot (logs, host facts) are left alone and
@@ -96,7 +97,9 @@ impl Snapshot {
                     self.sysctls.insert(name, parse::sysctl::proc_sys_value(text));
                     Vec::new()
                 }
-                None => vec![Problem::file(path, "not a proc/sys path; value ignored")],
+                None => {
+                    vec![Problem::file(path, format!("{path} is not under proc/sys/; ignored"))]
+                }
             },
             SourceKind::Dmesg
             | SourceKind::Syslog
@@ -117,7 +120,8 @@ impl Snapshot {
     }
 }
 
-/// Keeps `parsed` in `slot` and returns its problems.
+/// Keeps `parsed` in `slot` (unless it read nothing and the slot already holds something) and
+/// returns its problems.
 fn store<T: ParsedFile>(
     slot: &mut Option<T>,
     parsed: T,
@@ -125,7 +129,9 @@ fn store<T: ParsedFile>(
     kind: SourceKind,
 ) -> Vec<Problem> {
     let problems = problems_of(&parsed, path, kind);
-    *slot = Some(parsed);
+    if parsed.record_count() > 0 || slot.is_none() {
+        *slot = Some(parsed);
+    }
     problems
 }
 

@@ -53,8 +53,10 @@ pub enum FreeUnit {
     Mega,
     /// `--giga` (10^9).
     Giga,
-    /// `-h`: every number carries its own suffix (`1.5Gi`, `512M`, `0B`).
+    /// `-h`: every number carries its own suffix (`1.5Gi`, `512M`, `0B`), powers of 1024.
     Human,
+    /// `-h --si`: suffixes are powers of 1000 (`1.6G`).
+    HumanSi,
 }
 
 impl FreeUnit {
@@ -71,13 +73,14 @@ impl FreeUnit {
             FreeUnit::Mega => "MB",
             FreeUnit::Giga => "GB",
             FreeUnit::Human => "human",
+            FreeUnit::HumanSi => "human-si",
         }
     }
 
     /// Bytes in one unit of a suffix-less number (`human` prints bytes when it has no suffix).
     pub fn bytes(self) -> u64 {
         match self {
-            FreeUnit::Bytes | FreeUnit::Human => 1,
+            FreeUnit::Bytes | FreeUnit::Human | FreeUnit::HumanSi => 1,
             FreeUnit::KiB => 1 << 10,
             FreeUnit::MiB => 1 << 20,
             FreeUnit::GiB => 1 << 30,
@@ -91,7 +94,7 @@ impl FreeUnit {
     /// How precise the numbers are: lower is better (bytes and KiB before MiB before `-h`).
     pub fn coarseness(self) -> u64 {
         match self {
-            FreeUnit::Human => u64::MAX,
+            FreeUnit::Human | FreeUnit::HumanSi => u64::MAX,
             other => other.bytes(),
         }
     }
@@ -118,6 +121,7 @@ impl FreeUnit {
             return None;
         }
         let mut unit = FreeUnit::KiB;
+        let si = flags.contains(&"--si");
         for flag in flags {
             unit = match *flag {
                 "--bytes" => FreeUnit::Bytes,
@@ -140,7 +144,7 @@ impl FreeUnit {
                 }),
             };
         }
-        Some(unit)
+        Some(if si && unit == FreeUnit::Human { FreeUnit::HumanSi } else { unit })
     }
 }
 
@@ -413,7 +417,9 @@ fn read_row(block: &mut FreeBlock, columns: &[String], unit: FreeUnit, tokens: &
 }
 
 /// One printed number in bytes: `8061028` (in `unit`), `1.5Gi`, `512M`, `0B`.
-/// Suffixes are powers of 1024 (`K` without `i` too, as procps 3.3.9–3.3.12 printed them).
+/// Suffixes are powers of 1024 (`K` without `i` too, as procps 3.3.9–3.3.12 printed them),
+/// except that `-h --si` output ([`FreeUnit::HumanSi`]) uses powers of 1000 for suffixes
+/// without `i`.
 pub fn value_bytes(token: &str, unit: FreeUnit) -> Option<u64> {
     let (_, (int, frac, suffix)) = number(token).ok()?;
     let multiplier: u128 = match suffix {
@@ -429,7 +435,11 @@ pub fn value_bytes(token: &str, unit: FreeUnit) -> Option<u64> {
                 'E' => 6,
                 _ => return None,
             };
-            1u128 << (10 * power)
+            if unit == FreeUnit::HumanSi && !s.ends_with('i') {
+                10u128.pow(3 * power)
+            } else {
+                1u128 << (10 * power)
+            }
         }
     };
     let int: u128 = int.parse().ok()?;

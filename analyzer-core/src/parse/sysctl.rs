@@ -67,6 +67,17 @@ pub fn parse(text: &str) -> Sysctl {
     out
 }
 
+/// Parses a file by its path: a `proc/sys/**` file is one value named after its path, anything
+/// else is `sysctl -a` output.
+pub fn parse_file(path: &str, text: &str) -> Sysctl {
+    match name_from_proc_path(path) {
+        Some(name) if !text.trim().is_empty() => {
+            Sysctl { values: BTreeMap::from([(name, proc_sys_value(text))]), unparsed: Vec::new() }
+        }
+        _ => parse(text),
+    }
+}
+
 /// The value of a single `proc/sys/**` file: its text without the trailing newline.
 pub fn proc_sys_value(text: &str) -> String {
     text.trim_end_matches(['\n', '\r']).to_string()
@@ -129,5 +140,11 @@ mod tests {
         assert_eq!(name_from_proc_path("proc/meminfo"), None);
         assert_eq!(name_from_proc_path("proc/sys/"), None);
         assert_eq!(proc_sys_value("256\t256\t32\t0\t0\n"), "256\t256\t32\t0\t0");
+        let one = parse_file("sos/proc/sys/vm/lowmem_reserve_ratio", "256\t256\t32\t0\t0\n");
+        assert_eq!(one.get_u64s("vm.lowmem_reserve_ratio"), Some(vec![256, 256, 32, 0, 0]));
+        assert_eq!(
+            parse_file("sysctl_-a", "vm.swappiness = 60\n").get_u64("vm.swappiness"),
+            Some(60)
+        );
     }
 }

@@ -59,6 +59,10 @@ fn wrong_kind_says_so_and_logs_are_left_alone() {
         snap.ingest(SourceKind::Buddyinfo, "proc/buddyinfo", "[ 0.000000] Linux version\n");
     assert_eq!(problems.len(), 2);
     assert_eq!(problems[1].message, "proc/buddyinfo holds no buddyinfo data");
+    assert!(snap.buddyinfo.as_ref().is_some_and(|b| b.zones.is_empty()));
+    snap.ingest(SourceKind::Buddyinfo, "proc/buddyinfo", "Node 0, zone DMA 1 2\n");
+    snap.ingest(SourceKind::Buddyinfo, "proc/buddyinfo.2", "garbage\n");
+    assert_eq!(snap.buddyinfo.as_ref().map(|b| b.zones.len()), Some(1));
     assert!(snap.ingest(SourceKind::Dmesg, "sos_commands/kernel/dmesg", "x\n").is_empty());
     assert_eq!(FreeUnit::of_file_name("sos_commands/memory/free_-m"), FreeUnit::MiB);
     assert_eq!(FreeUnit::of_file_name("sos_commands/memory/free"), FreeUnit::KiB);

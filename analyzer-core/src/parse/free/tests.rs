@@ -82,6 +82,9 @@ fn values_and_units() {
     assert_eq!(FreeUnit::from_command_line("$  free -hw"), Some(FreeUnit::Human));
     assert_eq!(FreeUnit::from_command_line("# /usr/bin/free -k"), Some(FreeUnit::KiB));
     assert_eq!(FreeUnit::from_command_line("# man free"), None);
+    assert_eq!(FreeUnit::from_command_line("free -h --si"), Some(FreeUnit::HumanSi));
+    assert_eq!(value_bytes("1.6G", FreeUnit::HumanSi), Some(1_600_000_000));
+    assert_eq!(value_bytes("1.5Gi", FreeUnit::HumanSi), Some(1_610_612_736));
     assert_eq!(FreeUnit::from_command_line("total used free shared"), None);
 }
 
