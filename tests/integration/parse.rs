@@ -55,6 +55,17 @@ fn free_blocks_keep_their_units_and_junk_is_noted() {
 }
 
 #[test]
+fn free_b_output_without_prompt_is_read_as_bytes() {
+    let Some(dir) = corpus() else { return };
+    let (json, _) = parse_json("free", &dir.join("E/free-wide-bytes-haskell-comment.txt"));
+    let block = &json["blocks"][0];
+    assert_eq!(block["unit"], "B");
+    assert_eq!(block["layout"], "wide");
+    assert_eq!(block["mem"]["total"], 34_283_200_512u64);
+    assert_eq!(block["mem"]["cached"], 200_007_680u64);
+}
+
+#[test]
 fn text_forms_of_buddyinfo_and_slabinfo() {
     let Some(dir) = corpus() else { return };
     let buddy = dir.join("E/buddyinfo-rhel8-coreos-sos.txt");

@@ -31,6 +31,9 @@ pub enum FreeLayout {
     New,
     /// `free -w`: `buffers cache available`.
     Wide,
+    /// procps-ng 4.x `free -L`, one line with no header:
+    /// `SwapUse           0 CachUse     5318704  MemUse     6201700 MemFree      532648`.
+    Line,
 }
 
 /// The unit suffix-less numbers are printed in, set by the flag `free` ran with.
@@ -103,13 +106,18 @@ impl FreeUnit {
     /// (`sos_commands/memory/free_-m` → MiB, `free` → KiB); KiB when the name says nothing.
     pub fn of_file_name(path: &str) -> FreeUnit {
         let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-        let flags = name.strip_prefix("free").unwrap_or("");
-        FreeUnit::from_command_line(&format!("free {}", flags.replace('_', " ")))
-            .unwrap_or(FreeUnit::KiB)
+        match name.strip_prefix("free_") {
+            Some(flags) => {
+                FreeUnit::from_command_line(&format!("free {}", flags.replace('_', " ")))
+                    .unwrap_or(FreeUnit::KiB)
+            }
+            None => FreeUnit::KiB,
+        }
     }
 
     /// The unit a `free` command line selects (`free -m`, `/usr/bin/free -k`, `free -hw`), or
-    /// `None` when `line` is not a `free` command line. Prompts before the command are allowed.
+    /// `None` when `line` is not a `free` command line (every word after `free` must be one of
+    /// its flags). Prompts before the command are allowed.
     pub fn from_command_line(line: &str) -> Option<FreeUnit> {
         let tokens: Vec<&str> = line.split_whitespace().collect();
         let at = tokens.iter().position(|t| *t == "free" || t.ends_with("/free"))?;
@@ -117,7 +125,15 @@ impl FreeUnit {
             return None;
         }
         let flags = tokens.get(at + 1..).unwrap_or_default();
-        if !flags.iter().all(|f| f.starts_with('-')) {
+        let is_flag = |f: &&str| match f.strip_prefix("--") {
+            Some(long) => {
+                !long.is_empty() && long.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+            }
+            None => f.strip_prefix('-').is_some_and(|short| {
+                !short.is_empty() && short.chars().all(|c| "bkmghwltvL".contains(c))
+            }),
+        };
+        if !flags.iter().all(is_flag) {
             return None;
         }
         let mut unit = FreeUnit::KiB;
@@ -319,6 +335,19 @@ pub fn parse_with_unit(text: &str, default_unit: FreeUnit) -> Free {
             });
             continue;
         }
+        if let Some(mem) = one_line_form(&tokens, prompt_unit.unwrap_or(default_unit)) {
+            let unit = prompt_unit.take().unwrap_or(default_unit);
+            out.blocks.push(FreeBlock {
+                layout: FreeLayout::Line,
+                unit: unit.as_str().to_string(),
+                swap: Some(FreeRow { used: mem.1, ..FreeRow::default() }),
+                mem: mem.0,
+                line: no,
+                ..FreeBlock::default()
+            });
+            columns.clear();
+            continue;
+        }
         if let Some(u) = FreeUnit::from_command_line(line) {
             prompt_unit = Some(u);
             continue;
@@ -339,6 +368,23 @@ pub fn parse_with_unit(text: &str, default_unit: FreeUnit) -> Free {
         }
     }
     out
+}
+
+/// The `free -L` line: the Mem row (used, free, buff/cache) and swap used.
+fn one_line_form(tokens: &[&str], unit: FreeUnit) -> Option<(FreeRow, Option<u64>)> {
+    let [swap_l, swap, cache_l, cache, used_l, used, free_l, free] = tokens else {
+        return None;
+    };
+    if (*swap_l, *cache_l, *used_l, *free_l) != ("SwapUse", "CachUse", "MemUse", "MemFree") {
+        return None;
+    }
+    let mem = FreeRow {
+        used: Some(value_bytes(used, unit)?),
+        free: Some(value_bytes(free, unit)?),
+        buff_cache: Some(value_bytes(cache, unit)?),
+        ..FreeRow::default()
+    };
+    Some((mem, Some(value_bytes(swap, unit)?)))
 }
 
 /// Whether suffix-less numbers are all multiples of 1024, at least three of them non-zero

@@ -83,6 +83,12 @@ fn values_and_units() {
     assert_eq!(FreeUnit::from_command_line("# /usr/bin/free -k"), Some(FreeUnit::KiB));
     assert_eq!(FreeUnit::from_command_line("# man free"), None);
     assert_eq!(FreeUnit::from_command_line("free -h --si"), Some(FreeUnit::HumanSi));
+    assert_eq!(FreeUnit::from_command_line("free -s 1"), None);
+    assert_eq!(FreeUnit::from_command_line("free -x-m"), None);
+    assert_eq!(FreeUnit::of_file_name("sos_commands/memory/free_-m"), FreeUnit::MiB);
+    assert_eq!(FreeUnit::of_file_name("sos_commands/memory/free"), FreeUnit::KiB);
+    assert_eq!(FreeUnit::of_file_name("free-wide-bytes-haskell-comment.txt"), FreeUnit::KiB);
+    assert_eq!(FreeUnit::of_file_name("free_-h_--si"), FreeUnit::HumanSi);
     assert_eq!(value_bytes("1.6G", FreeUnit::HumanSi), Some(1_600_000_000));
     assert_eq!(value_bytes("1.5Gi", FreeUnit::HumanSi), Some(1_610_612_736));
     assert_eq!(FreeUnit::from_command_line("total used free shared"), None);
@@ -117,4 +123,18 @@ Swap:    4294967296           0  4294967296
             .unit,
         "MiB"
     );
+}
+
+#[test]
+fn one_line_form_of_procps_4() {
+    let free = parse(
+        "# free -L\nSwapUse           0 CachUse     5318704  MemUse     6201700 MemFree      532648\n",
+    );
+    let block = &free.blocks[0];
+    assert_eq!((block.layout, block.unit.as_str()), (FreeLayout::Line, "KiB"));
+    assert_eq!(block.mem.used, Some(6_201_700 * 1024));
+    assert_eq!(block.mem.buff_cache, Some(5_318_704 * 1024));
+    assert_eq!(block.swap_used_bytes(), Some(0));
+    // A table row after a -L line has no header to belong to.
+    assert_eq!(parse("SwapUse 0 CachUse 1 MemUse 2 MemFree 3\nMem: 1 2 3\n").unparsed.len(), 1);
 }
