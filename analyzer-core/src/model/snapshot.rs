@@ -81,13 +81,13 @@ impl Snapshot {
                 let problems = problems_of(&free, path, kind);
                 let finer =
                     self.free.as_ref().is_none_or(|old| free.coarseness() < old.coarseness());
-                if finer && free.record_count() > 0 || self.free.is_none() {
+                if (finer && free.record_count() > 0) || self.free.is_none() {
                     self.free = Some(free);
                 }
                 problems
             }
             SourceKind::Sysctl => {
-                let sysctl = parse::sysctl::parse(text);
+                let sysctl = parse::sysctl::parse_file(path, text);
                 let problems = problems_of(&sysctl, path, kind);
                 self.sysctls.extend(sysctl.values);
                 problems

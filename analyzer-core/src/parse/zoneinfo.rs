@@ -161,6 +161,10 @@ fn read_line(zone: &mut Zone, part: &mut Part, line: &str) -> bool {
         }
         _ => {}
     }
+    if *part == Part::Pagesets && line.starts_with("cpu:") {
+        // `cpu: 0` (2.6.18 prints `cpu: 0 pcp: 1`).
+        return true;
+    }
     if let Ok((_, values)) = protection(line) {
         zone.protection = values;
         return true;
@@ -169,7 +173,7 @@ fn read_line(zone: &mut Zone, part: &mut Part, line: &str) -> bool {
     if *part == Part::Pagesets
         && matches!(
             key,
-            "cpu" | "count" | "high" | "batch" | "high_min" | "high_max" | "vm stats threshold"
+            "count" | "high" | "batch" | "high_min" | "high_max" | "vm stats threshold"
         )
     {
         return true;

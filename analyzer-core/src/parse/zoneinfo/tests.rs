@@ -20,6 +20,10 @@ Node 0, zone      DMA
               count: 0
               high:  0
               batch: 1
+    cpu: 1 pcp: 0
+              count: 3
+              high:  186
+              batch: 31
   vm stats threshold: 6
   all_unreclaimable: 1
   start_pfn:         1
@@ -31,6 +35,7 @@ fn rhel7_zone_has_watermarks_stats_and_protection() {
     let info = parse(RHEL7);
     assert!(info.unparsed.is_empty(), "{:?}", info.unparsed);
     let dma = info.zone(0, "DMA").unwrap();
+    // The per-cpu `high:` lines of the pagesets do not overwrite the watermark.
     assert_eq!((dma.free, dma.min, dma.low, dma.high), (Some(3968), Some(33), Some(41), Some(49)));
     assert_eq!(dma.managed, Some(3977));
     assert_eq!(dma.protection, vec![0, 2816, 7813, 7813]);
