@@ -118,3 +118,13 @@ fn unknown_and_unsupported_kinds() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("parse dmesg: not supported yet"));
 }
+
+#[test]
+fn sysctl_of_a_proc_sys_file_is_named_after_its_path() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let vm = dir.path().join("proc/sys/vm");
+    std::fs::create_dir_all(&vm).expect("create proc/sys/vm");
+    std::fs::write(vm.join("lowmem_reserve_ratio"), "256\t256\t32\t0\t0\n").expect("write");
+    let (json, _) = parse_json("sysctl", &vm.join("lowmem_reserve_ratio"));
+    assert_eq!(json["values"]["vm.lowmem_reserve_ratio"], "256\t256\t32\t0\t0");
+}

@@ -114,8 +114,9 @@ fn show<T: Serialize + ParsedFile + TextForm>(
     out.flush()?;
     if let Some(first) = unparsed.first() {
         let n = unparsed.len();
+        let lines = if n == 1 { "line" } else { "lines" };
         eprintln!(
-            "sosalyzer: note: {n} lines of {file} did not parse (first at line {})",
+            "sosalyzer: note: {n} {lines} of {file} did not parse (first at line {})",
             first.line
         );
     }
