@@ -25,7 +25,7 @@ pub(crate) enum TraceLine {
 
 static FRAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:<(?:IRQ|EOI|NMI|TASK|SOFTIRQ)>\s*)*(?:\[<[0-9a-fA-F]+>\]\s*)?(\?\s+)?([A-Za-z_.$][\w.$]*\+0x[0-9a-f]+/0x[0-9a-f]+(?:\s+\[[^\]\s]+(?: [0-9a-f]+)?\])?)\s*$",
+        r"^\(?(?:<(?:IRQ|EOI|NMI|TASK|SOFTIRQ)>\s*)*(?:\[<?[0-9a-fA-F]{6,16}>?\]\s*){0,2}(\?\s+)?([A-Za-z_.$][\w.$]*\+0x[0-9a-f]+/0x[0-9a-f]+(?:\s+\[[^\]\s]+(?: [0-9a-f]+)?\])?)\)?(?:\s+\(unreliable\))?\s*$",
     )
     .expect("frame regex")
 });
@@ -189,6 +189,11 @@ mod tests {
                 "? __alloc_pages_nodemask+0x77f/0x940",
             ),
             ("[<8066c218>] __schedule+0x2b8/0x7fc", "__schedule+0x2b8/0x7fc"),
+            (
+                "[c0000000fe3c7a90] [c000000000015d74] __switch_to+0x104/0x170 (unreliable)",
+                "__switch_to+0x104/0x170",
+            ),
+            (" ([<000000000011b27a>] __schedule+0x2aa/0x6a0)", "__schedule+0x2aa/0x6a0"),
             ("[<c04d1b44>] (__schedule) from [<c04d2070>] (schedule+0x50/0xb4)", "__schedule"),
             (
                 "Aug 26 00:03:33 [34315.158202]  ? wbt_rqw_done+0xe0/0xe0",
