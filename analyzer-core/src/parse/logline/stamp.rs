@@ -52,19 +52,23 @@ pub(crate) fn printk(input: &str) -> IResult<&str, (SinceBoot, Option<&str>)> {
 /// A three-letter English month name (`Jan` … `Dec`, any case) as 1–12.
 fn month(input: &str) -> IResult<&str, u8> {
     let (rest, name) = take_while_m_n(3, 3, |c: char| c.is_ascii_alphabetic()).parse(input)?;
-    let number = match name.to_ascii_lowercase().as_str() {
-        "jan" => 1,
-        "feb" => 2,
-        "mar" => 3,
-        "apr" => 4,
-        "may" => 5,
-        "jun" => 6,
-        "jul" => 7,
-        "aug" => 8,
-        "sep" => 9,
-        "oct" => 10,
-        "nov" => 11,
-        "dec" => 12,
+    let lower = match name.as_bytes() {
+        [a, b, c] => [a.to_ascii_lowercase(), b.to_ascii_lowercase(), c.to_ascii_lowercase()],
+        _ => [0; 3],
+    };
+    let number = match &lower {
+        b"jan" => 1,
+        b"feb" => 2,
+        b"mar" => 3,
+        b"apr" => 4,
+        b"may" => 5,
+        b"jun" => 6,
+        b"jul" => 7,
+        b"aug" => 8,
+        b"sep" => 9,
+        b"oct" => 10,
+        b"nov" => 11,
+        b"dec" => 12,
         _ => {
             return Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Tag)));
         }
