@@ -53,13 +53,11 @@ fn dmesg_text(bytes: usize) -> String {
 
 fn parse_all(text: &str, hint: Hint) -> usize {
     let mut kernel = 0;
-    for line in memchr::memchr_iter(b'\n', text.as_bytes())
-        .scan(0usize, |start, end| {
-            let line = text.get(*start..end);
-            *start = end + 1;
-            line
-        })
-    {
+    for line in memchr::memchr_iter(b'\n', text.as_bytes()).scan(0usize, |start, end| {
+        let line = text.get(*start..end);
+        *start = end + 1;
+        line
+    }) {
         if parse_line(line, hint).is_kernel() {
             kernel += 1;
         }

@@ -509,5 +509,24 @@ fn decoded<'a>(text: &'a str, base: LogLine<'a>) -> Option<LogLine<'a>> {
     Some(line)
 }
 
+/// What kind of log a text is, from its first lines: a journal export when a journal
+/// separator appears, syslog when most stamped lines carry a syslog header, dmesg otherwise.
+/// For loose files, whose name says nothing.
+pub fn detect_kind(head: &str) -> SourceKind {
+    let (mut syslog, mut dmesg) = (0u32, 0u32);
+    for raw in head.lines().take(200) {
+        let line = parse_line(raw, Hint::Auto);
+        match line.format {
+            LineFormat::JournalMarker => return SourceKind::Journal,
+            LineFormat::Syslog | LineFormat::SyslogIso | LineFormat::JournalMonotonic => {
+                syslog += 1
+            }
+            LineFormat::Bare => {}
+            _ => dmesg += 1,
+        }
+    }
+    if syslog > dmesg { SourceKind::Syslog } else { SourceKind::Dmesg }
+}
+
 #[cfg(test)]
 mod tests;

@@ -278,3 +278,22 @@ fn crlf_and_invalid_dates() {
     assert_eq!(p("[Mon Feb 30 10:00:00 2021] msg").format, LineFormat::Bare);
     assert_eq!(p("2021-02-30T10:00:00+00:00 host kernel: x").format, LineFormat::Bare);
 }
+
+#[test]
+fn kinds_are_detected_from_the_first_lines() {
+    assert_eq!(detect_kind("[    0.000000] Linux version 5.4.0\n[    0.1] x\n"), SourceKind::Dmesg);
+    assert_eq!(
+        detect_kind("Feb  4 09:34:10 compute4 kernel: [    0.000000] Linux version\n"),
+        SourceKind::Syslog
+    );
+    assert_eq!(
+        detect_kind(
+            "-- Logs begin at Tue 2024-03-05 10:00:00 CET. --\nMar 05 10:00:01 h kernel: x\n"
+        ),
+        SourceKind::Journal
+    );
+    assert_eq!(
+        detect_kind("INFO: task a:1 blocked for more than 120 seconds.\n"),
+        SourceKind::Dmesg
+    );
+}
