@@ -1,12 +1,13 @@
 //! Conformance of event assembly against the real-world corpus (`../shared/corpus`, categories
 //! A hung tasks, B page allocation failures, C XFS errors, D near misses): every file is run
-//! through line-prefix stripping and the assembler, and the events are compared with the
-//! hand-read labels of `index.jsonl`.
+//! through line-prefix parsing (`parse::logline`) and the assembler, and the events are compared
+//! with the hand-read labels of `index.jsonl`. `CORPUS_EVENTS_DUMP=1` prints every event.
 
 use std::path::{Path, PathBuf};
 
 use analyzer_core::events::{Assembled, Assembler};
 use analyzer_core::model::{EventFields, HungTask, PageAllocFailure, XfsError};
+use analyzer_core::parse::logline::{Hint, LineFormat, parse_line};
 use serde_json::Value;
 
 fn corpus_dir() -> Option<PathBuf> {
@@ -14,29 +15,28 @@ fn corpus_dir() -> Option<PathBuf> {
     dir.join("index.jsonl").is_file().then_some(dir)
 }
 
-/// Stopgap prefix stripping until `parse::logline` is merged: quote markers, syslog and ISO
-/// headers, printk stamps (with caller ids), `dmesg -T` stamps. Returns the message.
-fn strip(line: &str) -> &str {
-    use std::sync::LazyLock;
-    static PREFIX: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(concat!(
-            r"^(?:>\s?)*\s*",
-            r"(?:(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\S+) \S+ kernel: ?)?",
-            r"(?:\[\s*\d+\.\d*\](?:\[\s*[TC]\d+\])? ?|\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\] )?",
-        ))
-        .expect("prefix regex")
-    });
-    match PREFIX.find(line) {
-        Some(m) => &line[m.end()..],
-        None => line,
-    }
-}
-
+/// Runs a file through prefix parsing and the assembler as the timeline does: kernel lines
+/// only, a line without prefix belonging to whatever the line before it was, rsyslog `#012`
+/// continuations split.
 fn assemble(text: &str) -> Vec<Assembled<()>> {
     let mut asm = Assembler::new();
     let mut out = Vec::new();
+    let mut last_kernel = true;
     for (i, raw) in text.lines().enumerate() {
-        asm.push(i as u64 + 1, raw, strip(raw), &(), &mut out);
+        let line = parse_line(raw, Hint::Auto);
+        let kernel = match line.format {
+            LineFormat::Bare => last_kernel,
+            LineFormat::JournalMarker => false,
+            _ => line.is_kernel(),
+        };
+        if line.format != LineFormat::Bare {
+            last_kernel = kernel;
+        }
+        if kernel {
+            for part in line.message_parts() {
+                asm.push(i as u64 + 1, raw, part, &(), &mut out);
+            }
+        }
     }
     asm.finish(&mut out);
     out
