@@ -3,7 +3,7 @@
 use std::io::{BufReader, Read};
 
 use super::*;
-use crate::model::SinceBoot;
+use crate::model::{EventKind, SinceBoot};
 
 /// A reader that hands out at most `step` bytes per call, to cross every chunk boundary.
 struct Trickle<'a> {
@@ -44,8 +44,8 @@ fn lines_are_counted_whatever_the_prefilter_skips() {
     let stats =
         b.read_log("var/log/messages", SourceKind::Syslog, &mut MESSAGES.as_bytes()).unwrap();
     assert_eq!(stats.lines, 7);
-    // XFS, Linux version, Command line, INFO: task.
-    assert_eq!(stats.examined, 4);
+    // XFS, Linux version, Command line, INFO: task, Out of memory.
+    assert_eq!(stats.examined, 5);
     assert_eq!(stats.unparsed, 0);
     let no_newline = MESSAGES.trim_end();
     let mut b = TimelineBuilder::new(None);
@@ -150,4 +150,113 @@ fn invalid_utf8_is_read_lossily() {
     assert_eq!(out.log_matches.len(), 1);
     assert_eq!(out.log_matches[0].text, "[    3.000000] XFS (sd\u{fffd}a): metadata I/O error");
     assert_eq!(out.log_matches[0].time.since_boot, Some(SinceBoot(3_000_000)));
+}
+
+const DMESG_HUNG: &str = "\
+[    0.000000] Linux version 3.10.0-1160.el7.x86_64 (mockbuild@kbuilder.bsys.centos.org)
+[ 8552.120624] INFO: task jbd2/sda1-8:161 blocked for more than 120 seconds.
+[ 8552.127680] \"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.
+[ 8552.142345] jbd2/sda1-8     D ffff88003fc14780     0   161      2 0x00000000
+[ 8552.151697] Call Trace:
+[ 8552.154331]  [<ffffffff8160a1b9>] schedule+0x29/0x70
+";
+
+#[test]
+fn dmesg_and_messages_copies_are_one_event_on_one_clock() {
+    let mut b = TimelineBuilder::new(None);
+    b.read_log("sos_commands/kernel/dmesg", SourceKind::Dmesg, &mut DMESG_HUNG.as_bytes()).unwrap();
+    let stats =
+        b.read_log("var/log/messages", SourceKind::Syslog, &mut MESSAGES.as_bytes()).unwrap();
+    // The XFS line (boot 0) and the hung task (boot 1).
+    assert_eq!(stats.events, 2);
+    let out = b.finish(&host());
+    type Row<'a> = (&'a str, EventKind, u32, Option<String>, Vec<(&'a str, u64)>);
+    let summary: Vec<Row<'_>> = out
+        .events
+        .iter()
+        .map(|e| {
+            let sources = e.sources.iter().map(|s| (s.path.as_str(), s.line)).collect();
+            (e.id.as_str(), e.kind(), e.time.boot, e.time.wall.map(|w| w.to_string()), sources)
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "e1",
+                EventKind::XfsError,
+                0,
+                Some("2024-03-03T23:59:59Z".to_string()),
+                vec![("var/log/messages", 2)]
+            ),
+            (
+                "e2",
+                EventKind::HungTask,
+                1,
+                // Logged by syslog; dmesg alone would say boot time + 8552.120624 s.
+                Some("2024-03-04T10:22:33Z".to_string()),
+                vec![("sos_commands/kernel/dmesg", 2), ("var/log/messages", 6)]
+            ),
+        ]
+    );
+    let hung = &out.events[1];
+    assert_eq!(hung.time.since_boot, Some(SinceBoot(8_552_120_624)));
+    assert_eq!(hung.time.raw, "[ 8552.120624]");
+    assert_eq!(hung.lines.len(), 5);
+}
+
+#[test]
+fn dmesg_alone_gets_wall_time_from_the_boot_time() {
+    let mut b = TimelineBuilder::new(None);
+    b.read_log("sos_commands/kernel/dmesg", SourceKind::Dmesg, &mut DMESG_HUNG.as_bytes()).unwrap();
+    let out = b.finish(&host());
+    assert_eq!(out.events.len(), 1);
+    assert_eq!(out.events[0].time.wall, Some("2024-03-04T10:22:32.120624Z".parse().unwrap()));
+    assert_eq!(out.events[0].time.boot, 0);
+}
+
+#[test]
+fn december_events_in_a_january_bundle() {
+    let messages = "\
+Dec 31 23:59:50 node1 kernel: INFO: task kworker/u8:2:123 blocked for more than 120 seconds.
+Jan  1 00:02:01 node1 kernel: INFO: task kworker/u8:2:123 blocked for more than 241 seconds.
+";
+    let mut b = TimelineBuilder::new(None);
+    b.read_log("var/log/messages", SourceKind::Syslog, &mut messages.as_bytes()).unwrap();
+    let out = b.finish(&HostFacts {
+        collected_at: Some("2024-01-02T09:00:00Z".parse().unwrap()),
+        ..HostFacts::default()
+    });
+    let walls: Vec<String> = out.events.iter().map(|e| e.time.wall.unwrap().to_string()).collect();
+    assert_eq!(walls, ["2023-12-31T23:59:50Z", "2024-01-01T00:02:01Z"]);
+}
+
+#[test]
+fn user_space_lines_never_become_events() {
+    let messages = "\
+Mar  4 10:00:00 node1 myapp[12]: INFO: task db:1 blocked for more than 120 seconds.
+Mar  4 10:00:01 node1 audit[9]: XFS (sda1): metadata I/O error in \"xfs_trans_read_buf_map\" at daddr 0x10 len 8 error 74
+Mar  4 10:00:02 node1 kernel: XFS (sda1): metadata I/O error in \"xfs_trans_read_buf_map\" at daddr 0x10 len 8 error 74
+";
+    let mut b = TimelineBuilder::new(None);
+    b.read_log("var/log/messages", SourceKind::Syslog, &mut messages.as_bytes()).unwrap();
+    let out = b.finish(&host());
+    assert_eq!(out.events.len(), 1);
+    assert_eq!(out.events[0].sources[0].line, 3);
+}
+
+#[test]
+fn escaped_newlines_are_continuation_messages() {
+    let messages = "Mar  4 10:00:02 node1 kernel: XFS (sda1): Metadata corruption detected at xfs_agf_read_verify+0x77/0x100 [xfs], xfs_agf block 0x1#012XFS (sda1): Unmount and run xfs_repair\n";
+    let mut b = TimelineBuilder::new(None);
+    b.read_log("var/log/messages", SourceKind::Syslog, &mut messages.as_bytes()).unwrap();
+    let out = b.finish(&host());
+    assert_eq!(out.events.len(), 1);
+    match &out.events[0].fields {
+        crate::model::EventFields::XfsError(x) => {
+            assert_eq!(x.class, crate::model::XfsClass::Corruption);
+            assert_eq!(x.repair_advice.as_deref(), Some("Unmount and run xfs_repair"));
+        }
+        other => panic!("not an XFS event: {other:?}"),
+    }
 }
