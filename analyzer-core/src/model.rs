@@ -11,9 +11,9 @@ mod snapshot;
 mod time;
 
 pub use event::{
-    BlockIoError, Event, EventFields, EventKind, EventLine, HungTask, KernelOops, KernelPanic,
-    Lockup, MemInfoDump, MemInfoZone, OomKill, PageAllocFailure, RcuStall, SourceRef, XfsClass,
-    XfsError,
+    AllocKind, BlockIoError, Event, EventFields, EventKind, EventLine, HungTask, KernelOops,
+    KernelPanic, Lockup, MemInfoDump, MemInfoZone, OomKill, PageAllocFailure, RcuStall, SourceRef,
+    XfsClass, XfsError,
 };
 pub use finding::{Evidence, Finding, Severity};
 pub use host::{HostFacts, Problem};

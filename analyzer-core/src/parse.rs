@@ -5,6 +5,7 @@ pub mod buddyinfo;
 pub mod cmdline;
 pub mod common;
 pub mod free;
+pub mod logline;
 pub mod meminfo;
 pub mod mounts;
 pub mod pagetypeinfo;

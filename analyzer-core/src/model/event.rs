@@ -182,6 +182,35 @@ pub struct HungTask {
     pub tainted: Option<String>,
     /// Call trace frames as printed, without addresses (`__schedule+0x282/0x870`).
     pub call_trace: Vec<String>,
+    /// Kernel release from the taint line (`5.10.0-8-cloud-amd64`), when printed.
+    pub kernel_release: Option<String>,
+    /// Parent pid from the task line, when printed.
+    pub ppid: Option<u32>,
+    /// `Workqueue: <name> <function>` of a blocked kworker, as printed after `Workqueue: `.
+    pub workqueue: Option<String>,
+    /// The task line names another command than the headline (hand-edited or mixed logs).
+    pub task_line_comm: Option<String>,
+    /// The 6.14+ blocker line that followed (`is blocked on a mutex likely owned by task
+    /// foo:123.`), text after the task name.
+    pub blocked_on: Option<String>,
+    /// `Future hung task reports are suppressed` followed this report: later hangs are not
+    /// logged (the `kernel.hung_task_warnings` budget is spent).
+    pub reports_suppressed: bool,
+}
+
+/// What kind of allocation warning a [`PageAllocFailure`] is (all are printed by `warn_alloc`).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum AllocKind {
+    /// `page allocation failure: order:N`.
+    #[default]
+    Page,
+    /// `vmalloc: allocation failure: N bytes` / `vmalloc error: size N`.
+    Vmalloc,
+    /// `page allocation stalls for Nms, order:N` (4.9–4.14).
+    Stall,
 }
 
 /// A failed page allocation reported by `warn_alloc`.
@@ -204,6 +233,16 @@ pub struct PageAllocFailure {
     pub mem_info: Option<MemInfoDump>,
     /// Call trace frames as printed, without addresses.
     pub call_trace: Vec<String>,
+    /// Page allocation, vmalloc failure or allocation stall.
+    pub kind: AllocKind,
+    /// `cpuset=` of the failing task (4.12+), when printed.
+    pub cpuset: Option<String>,
+    /// `mems_allowed=` of the failing task (4.12+), when printed.
+    pub mems_allowed: Option<String>,
+    /// Requested bytes of a vmalloc failure.
+    pub size_bytes: Option<u64>,
+    /// Milliseconds stalled, for `page allocation stalls for Nms`.
+    pub stall_ms: Option<u64>,
 }
 
 /// The `show_mem()` dump that follows an allocation failure or OOM report.
@@ -214,6 +253,16 @@ pub struct MemInfoDump {
     pub zones: Vec<MemInfoZone>,
     /// Global counters from the first lines, in pages (`active_anon`, `free`, `slab_reclaimable`…).
     pub counters: std::collections::BTreeMap<String, u64>,
+    /// `Free swap  = NkB`.
+    pub free_swap_kb: Option<u64>,
+    /// `Total swap = NkB`.
+    pub total_swap_kb: Option<u64>,
+    /// `N pages RAM`.
+    pub pages_ram: Option<u64>,
+    /// `N pages reserved`.
+    pub pages_reserved: Option<u64>,
+    /// `N total pagecache pages`.
+    pub pagecache_pages: Option<u64>,
 }
 
 /// One zone of a Mem-Info dump. Sizes in kB as printed.
@@ -234,6 +283,12 @@ pub struct MemInfoZone {
     pub high_kb: Option<u64>,
     /// Managed kB (3.10+).
     pub managed_kb: Option<u64>,
+    /// Present kB.
+    pub present_kb: Option<u64>,
+    /// Watermark boost kB (5.0+), when printed.
+    pub boost_kb: Option<u64>,
+    /// The `= NkB` total at the end of the buddy line, when printed.
+    pub buddy_total_kb: Option<u64>,
     /// Free blocks per order from the `Node 0 Normal: 1*4kB (U) …` line, when printed.
     pub buddy: Option<Vec<u64>>,
 }
@@ -291,6 +346,15 @@ pub struct XfsError {
     pub block: Option<String>,
     /// The repair advice line that followed, when printed.
     pub repair_advice: Option<String>,
+    /// Symbolic name of `errno` (`EIO`, `EFSCORRUPTED`, `EFSBADCRC`…), when known.
+    pub errno_name: Option<String>,
+    /// The message after the `XFS (dev): ` prefix, terminal wraps joined.
+    pub message: String,
+    /// For shutdowns: the line that says why (`Log I/O Error Detected.  Shutting down
+    /// filesystem`, `Filesystem has been shut down due to log error (0x2).`).
+    pub shutdown_reason: Option<String>,
+    /// Call trace frames of the stack dump that follows internal errors, without addresses.
+    pub call_trace: Vec<String>,
 }
 
 /// An OOM kill.
@@ -317,6 +381,16 @@ pub struct OomKill {
     pub order: Option<u32>,
     /// GFP mask from the `invoked oom-killer` line.
     pub gfp_mask: Option<String>,
+    /// Symbolic GFP flags from the `invoked oom-killer` line, empty when only hex was printed.
+    pub gfp_flags: Vec<String>,
+    /// Pid of the invoking task, from the `CPU: … PID: …` line.
+    pub invoker_pid: Option<u32>,
+    /// `oom_score_adj` of the invoking task.
+    pub oom_score_adj: Option<i32>,
+    /// Memory cgroup of the victim (`task_memcg=`, or the memcg of a cgroup OOM).
+    pub memcg: Option<String>,
+    /// Call trace frames of the invoking task.
+    pub call_trace: Vec<String>,
     /// The Mem-Info dump that preceded the kill, when present.
     pub mem_info: Option<MemInfoDump>,
 }
@@ -333,6 +407,8 @@ pub struct Lockup {
     pub pid: Option<u32>,
     /// Seconds stuck (soft lockups).
     pub stuck_secs: Option<u64>,
+    /// The `RIP:` / `pc :` location, when printed.
+    pub location: Option<String>,
     /// Call trace frames.
     pub call_trace: Vec<String>,
 }
@@ -375,6 +451,12 @@ pub struct KernelOops {
 pub struct KernelPanic {
     /// The reason after `not syncing:`.
     pub reason: String,
+    /// `Comm:` of the `CPU: … PID: … Comm: …` line that follows, when printed.
+    pub process: Option<String>,
+    /// `PID:` of that line.
+    pub pid: Option<u32>,
+    /// Call trace frames.
+    pub call_trace: Vec<String>,
 }
 
 /// A block-layer I/O error.
@@ -389,4 +471,6 @@ pub struct BlockIoError {
     pub op: Option<String>,
     /// Error kind as printed (`I/O error`, `critical medium error`, `critical target error`…).
     pub error: String,
+    /// The reporting function (`blk_update_request`, `print_req_error`, `end_request`), when printed.
+    pub reporter: Option<String>,
 }

@@ -18,6 +18,10 @@ pub struct HostFacts {
     pub boot_time: Option<jiff::Timestamp>,
     /// Uptime at collection, in seconds.
     pub uptime_secs: Option<u64>,
+    /// The host's UTC offset at collection, in seconds east of UTC (from `date` against
+    /// `date --utc`, or a zoned stamp). Log stamps printed without a zone (RFC 3164 syslog,
+    /// journal `short`, `dmesg -T`) are read in this offset; when unknown, as UTC.
+    pub utc_offset_secs: Option<i32>,
 }
 
 /// Something that went wrong while reading the bundle that did not stop the analysis: a

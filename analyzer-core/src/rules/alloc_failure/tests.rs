@@ -20,6 +20,7 @@ fn seed3(mem_info: Option<MemInfoDump>) -> crate::model::Event {
             nodemask: Some("(null)".into()),
             mem_info,
             call_trace: vec![],
+            ..PageAllocFailure::default()
         }),
         &[HEADLINE, BUDDY_LINE],
     )
@@ -36,8 +37,9 @@ fn seed3_dump() -> MemInfoDump {
             high_kb: Some(18_592),
             managed_kb: Some(195_026_548),
             buddy: Some(vec![152_336, 150_000, 100_000, 20_000, 3000, 100, 0, 0, 0, 0, 0]),
+            ..MemInfoZone::default()
         }],
-        counters: Default::default(),
+        ..MemInfoDump::default()
     }
 }
 
@@ -96,7 +98,7 @@ fn exhausted_zone() {
             buddy: Some(vec![100, 20, 3, 0, 0, 0, 0, 0, 0, 0, 0]),
             ..MemInfoZone::default()
         }],
-        counters: Default::default(),
+        ..MemInfoDump::default()
     };
     let m = model_with(vec![seed3(Some(dump))]);
     let f = &AllocFailures.evaluate(&m).findings[0];

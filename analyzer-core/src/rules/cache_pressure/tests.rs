@@ -128,7 +128,7 @@ fn seed_case_2_slab_of_xfs_inodes() {
             slab("xfs_inode", 1088, 30, 8, 1_277_952, 12),
             slab("kmalloc-64", 64, 64, 1, 1000, 90),
         ],
-        unparsed: vec![],
+        ..Slabinfo::default()
     });
     m.snapshot.sysctls.insert("vm.vfs_cache_pressure".into(), "100".into());
     let f = CachePressure.evaluate(&m).findings;

@@ -77,6 +77,7 @@ fn hung(n: u64, task: &str, pid: u32, secs: u64, frames: &[&str]) -> crate::mode
             state: Some("D".into()),
             tainted: None,
             call_trace: trace(frames),
+            ..HungTask::default()
         }),
         &lines,
     )

@@ -56,6 +56,7 @@ fn seed3() -> Model {
         hugepagesz: vec!["1G".into()],
         default_hugepagesz: Some("1G".into()),
         min_free_kbytes: None,
+        ..Cmdline::default()
     });
     m.snapshot.meminfo = Some(Meminfo {
         values: [

@@ -65,6 +65,7 @@ fn shutdown_is_critical_with_mount_point_and_advice() {
             mount_point: "/".into(),
             fstype: "xfs".into(),
             options: "rw,relatime".into(),
+            ..Mount::default()
         }],
         unparsed: vec![],
     });
