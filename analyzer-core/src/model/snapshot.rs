@@ -60,26 +60,40 @@ impl Snapshot {
     pub fn ingest(&mut self, kind: SourceKind, path: &str, text: &str) -> Vec<Problem> {
         match kind {
             SourceKind::Meminfo => {
-                store(&mut self.meminfo, parse::meminfo::parse(text), path, kind)
+                store(&mut self.meminfo, parse::meminfo::parse(text), path, kind, &mut self.paths)
             }
             SourceKind::Zoneinfo => {
-                store(&mut self.zoneinfo, parse::zoneinfo::parse(text), path, kind)
+                store(&mut self.zoneinfo, parse::zoneinfo::parse(text), path, kind, &mut self.paths)
             }
-            SourceKind::Buddyinfo => {
-                store(&mut self.buddyinfo, parse::buddyinfo::parse(text), path, kind)
-            }
-            SourceKind::Pagetypeinfo => {
-                store(&mut self.pagetypeinfo, parse::pagetypeinfo::parse(text), path, kind)
-            }
+            SourceKind::Buddyinfo => store(
+                &mut self.buddyinfo,
+                parse::buddyinfo::parse(text),
+                path,
+                kind,
+                &mut self.paths,
+            ),
+            SourceKind::Pagetypeinfo => store(
+                &mut self.pagetypeinfo,
+                parse::pagetypeinfo::parse(text),
+                path,
+                kind,
+                &mut self.paths,
+            ),
             SourceKind::Slabinfo => {
-                store(&mut self.slabinfo, parse::slabinfo::parse(text), path, kind)
+                store(&mut self.slabinfo, parse::slabinfo::parse(text), path, kind, &mut self.paths)
             }
-            SourceKind::Vmstat => store(&mut self.vmstat, parse::vmstat::parse(text), path, kind),
+            SourceKind::Vmstat => {
+                store(&mut self.vmstat, parse::vmstat::parse(text), path, kind, &mut self.paths)
+            }
             SourceKind::Cmdline => {
-                store(&mut self.cmdline, parse::cmdline::parse(text), path, kind)
+                store(&mut self.cmdline, parse::cmdline::parse(text), path, kind, &mut self.paths)
             }
-            SourceKind::Ps => store(&mut self.ps, parse::ps::parse(text), path, kind),
-            SourceKind::Mounts => store(&mut self.mounts, parse::mounts::parse(text), path, kind),
+            SourceKind::Ps => {
+                store(&mut self.ps, parse::ps::parse(text), path, kind, &mut self.paths)
+            }
+            SourceKind::Mounts => {
+                store(&mut self.mounts, parse::mounts::parse(text), path, kind, &mut self.paths)
+            }
             SourceKind::Free => {
                 let free = parse::free::parse_with_unit(text, FreeUnit::of_file_name(path));
                 let problems = problems_of(&free, path, kind);
@@ -87,12 +101,16 @@ impl Snapshot {
                     self.free.as_ref().is_none_or(|old| free.coarseness() < old.coarseness());
                 if (finer && free.record_count() > 0) || self.free.is_none() {
                     self.free = Some(free);
+                    self.paths.insert(kind, path.to_string());
                 }
                 problems
             }
             SourceKind::Sysctl => {
                 let sysctl = parse::sysctl::parse_file(path, text);
                 let problems = problems_of(&sysctl, path, kind);
+                if !sysctl.values.is_empty() {
+                    self.paths.insert(kind, path.to_string());
+                }
                 self.sysctls.extend(sysctl.values);
                 problems
             }
@@ -129,17 +147,19 @@ impl Snapshot {
     }
 }
 
-/// Keeps `parsed` in `slot` (unless it read nothing and the slot already holds something) and
-/// returns its problems.
+/// Keeps `parsed` in `slot` (unless it read nothing and the slot already holds something),
+/// records where it came from in `paths`, and returns its problems.
 fn store<T: ParsedFile>(
     slot: &mut Option<T>,
     parsed: T,
     path: &str,
     kind: SourceKind,
+    paths: &mut BTreeMap<SourceKind, String>,
 ) -> Vec<Problem> {
     let problems = problems_of(&parsed, path, kind);
     if parsed.record_count() > 0 || slot.is_none() {
         *slot = Some(parsed);
+        paths.insert(kind, path.to_string());
     }
     problems
 }

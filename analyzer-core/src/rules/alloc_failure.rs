@@ -9,7 +9,9 @@ use super::buddy::{BuddyStats, order_size};
 use super::gfp::{self, GfpInfo};
 use super::util::{self, s};
 use super::{Rule, RuleInfo, RuleOrigin, RuleOutcome};
-use crate::model::{Event, EventFields, Evidence, Finding, Model, PageAllocFailure, Severity};
+use crate::model::{
+    AllocKind, Event, EventFields, Evidence, Finding, Model, PageAllocFailure, Severity,
+};
 use crate::source::SourceKind;
 
 /// The built-in allocation-failure analysis.
@@ -52,8 +54,11 @@ impl Rule for AllocFailures {
     fn evaluate(&self, model: &Model) -> RuleOutcome {
         let mut by_order: BTreeMap<u32, Vec<(&Event, &PageAllocFailure)>> = BTreeMap::new();
         for e in &model.events {
+            // vmalloc failures and allocation stalls are not buddy-allocator failures.
             if let EventFields::PageAllocFailure(p) = &e.fields {
-                by_order.entry(p.order).or_default().push((e, p));
+                if p.kind == AllocKind::Page {
+                    by_order.entry(p.order).or_default().push((e, p));
+                }
             }
         }
         let findings =

@@ -356,11 +356,6 @@ impl DeclarativeRule {
         m.lines.iter().chain(m.fallback_lines.iter()).cloned().collect()
     }
 
-    /// Whether the rule has fallback lines for readers that do not assemble its events.
-    pub(crate) fn has_fallback(&self) -> bool {
-        !self.file.matcher.fallback_lines.is_empty()
-    }
-
     /// Runs the rule; `local` maps a [`LogMatch::pattern`] of the whole set to a pattern index
     /// of this rule (or `None` when it belongs to another rule).
     pub(crate) fn evaluate_with(

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::util::{self, kib, percent};
 use super::{NotChecked, Rule, RuleInfo, RuleOrigin, RuleOutcome};
-use crate::model::{Finding, Model, Severity};
+use crate::model::{Evidence, Finding, Model, Severity};
 use crate::parse::ps::CommandRss;
 use crate::source::SourceKind;
 
@@ -112,6 +112,15 @@ impl Rule for TopProcesses {
                 top.command
             ));
         }
+        // Evidence: the first rows of the largest group.
+        let path = util::source_path(model, SourceKind::Ps);
+        let evidence = ps
+            .processes
+            .iter()
+            .filter(|p| p.line > 0 && command_name(&p.command) == top.command)
+            .take(5)
+            .map(|p| Evidence { path: path.clone(), line: p.line, text: p.command.clone() })
+            .collect();
         RuleOutcome::findings(vec![Finding {
             rule_id: ID.into(),
             severity,
@@ -124,7 +133,7 @@ impl Rule for TopProcesses {
             ),
             summary,
             event_ids: Vec::new(),
-            evidence: Vec::new(),
+            evidence,
             remediation,
         }])
     }

@@ -12,10 +12,9 @@
 //! expect = { count = 1, severity = "error", summary_contains = ["65530"] }
 //! ```
 //!
-//! `log` lines are matched against the rule's `match.lines`. Events are given with `event`;
-//! a case that has only `log` for an event rule needs the kernel-log reader to turn the text
-//! into events; where that reader is not available, the rule's `fallback_lines` are matched
-//! instead, and a rule without them reports the case as skipped.
+//! `log` is read by the timeline exactly as a bundle's logs are (any format: dmesg, syslog,
+//! journal): its kernel events are assembled, and its lines are matched against the rule's
+//! `match.lines` and `fallback_lines`. Events given with `event` replace those of the log.
 
 use std::collections::BTreeMap;
 
@@ -28,6 +27,7 @@ use crate::model::{
     Event, EventFields, EventLine, EventTime, HostFacts, LogMatch, Model, Severity, SinceBoot,
     Snapshot, SourceRef,
 };
+use crate::timeline::TimelineBuilder;
 
 /// The path test-case log text is said to come from.
 const TEST_LOG: &str = "test.log";
@@ -163,21 +163,10 @@ pub(crate) fn run_rule_cases(rule: &DeclarativeRule) -> Vec<CaseResult> {
 
 fn run_case(rule: &DeclarativeRule, case: &TestCase, events: &[Event]) -> CaseStatus {
     let log = case.log.as_deref().unwrap_or("");
-    let mut events = events.to_vec();
-    if events.is_empty() && rule.file_event_kind().is_some() && !log.trim().is_empty() {
-        match events_from_log(log) {
-            Some(from_log) => events = from_log,
-            None if rule.has_fallback() => {}
-            None => {
-                return CaseStatus::Skipped(
-                    "the case gives only log text and this build has no kernel-log reader to \
-                     turn it into events; give `event = [...]` as well"
-                        .to_string(),
-                );
-            }
-        }
-    }
-    let model = case_model(rule, case, log, events);
+    let (from_log, log_matches) = read_log(rule, log);
+    // Events given in the case stand for themselves; otherwise the log's own events are used.
+    let events = if events.is_empty() { from_log } else { events.to_vec() };
+    let model = case_model(case, events, log_matches);
     let findings = rule.evaluate(&model).findings;
     let e = &case.expect;
     if findings.len() != e.count {
@@ -213,33 +202,22 @@ fn run_case(rule: &DeclarativeRule, case: &TestCase, events: &[Event]) -> CaseSt
     CaseStatus::Passed
 }
 
-/// Turns kernel-log text into events with the timeline's reader, when this build has one.
-fn events_from_log(_log: &str) -> Option<Vec<Event>> {
-    None
+/// Reads the case's log text the way a bundle's logs are read: events assembled by the
+/// timeline, and lines matching the rule's patterns (pattern `i` = the rule's pattern `i`).
+fn read_log(rule: &DeclarativeRule, log: &str) -> (Vec<Event>, Vec<LogMatch>) {
+    if log.trim().is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let patterns = regex::RegexSet::new(rule.line_patterns()).ok();
+    let mut builder = TimelineBuilder::new(patterns);
+    let kind = crate::parse::logline::detect_kind(log);
+    // Reading from memory cannot fail.
+    let _ = builder.read_loose_log(TEST_LOG, kind, &mut log.as_bytes());
+    let out = builder.finish(&HostFacts::default());
+    (out.events, out.log_matches)
 }
 
-fn case_model(rule: &DeclarativeRule, case: &TestCase, log: &str, events: Vec<Event>) -> Model {
-    let patterns: Vec<regex::Regex> =
-        rule.line_patterns().iter().filter_map(|p| regex::Regex::new(p).ok()).collect();
-    let mut log_matches = Vec::new();
-    for (n, text) in log.lines().enumerate() {
-        let line = u64::try_from(n).unwrap_or(u64::MAX).saturating_add(1);
-        for (pattern, re) in patterns.iter().enumerate() {
-            if re.is_match(text) {
-                log_matches.push(LogMatch {
-                    pattern,
-                    source: SourceRef { path: TEST_LOG.into(), line },
-                    text: text.to_string(),
-                    time: EventTime {
-                        wall: None,
-                        since_boot: printk_stamp(text),
-                        boot: 0,
-                        raw: String::new(),
-                    },
-                });
-            }
-        }
-    }
+fn case_model(case: &TestCase, events: Vec<Event>, log_matches: Vec<LogMatch>) -> Model {
     let sysctls = case
         .sysctls
         .iter()
@@ -261,25 +239,5 @@ fn case_model(rule: &DeclarativeRule, case: &TestCase, log: &str, events: Vec<Ev
         log_matches,
         snapshot: Snapshot { sysctls, ..Snapshot::default() },
         problems: Vec::new(),
-    }
-}
-
-/// `[ 123.456789] …` → time since boot.
-fn printk_stamp(line: &str) -> Option<SinceBoot> {
-    let rest = line.trim_start().strip_prefix('[')?;
-    let (stamp, _) = rest.split_once(']')?;
-    let (secs, micros) = stamp.trim().split_once('.')?;
-    Some(SinceBoot::from_parts(secs.parse().ok()?, micros.parse().ok()?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn printk_stamps() {
-        assert_eq!(printk_stamp("[24965727.652627] qemu"), Some(SinceBoot(24_965_727_652_627)));
-        assert_eq!(printk_stamp("[    1.000001] x"), Some(SinceBoot(1_000_001)));
-        assert_eq!(printk_stamp("Mar  5 10:22:33 host kernel: x"), None);
     }
 }

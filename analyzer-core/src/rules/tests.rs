@@ -87,7 +87,10 @@ fn findings_come_worst_first_with_not_checked_notes() {
     let set = RuleSet::builtin().expect("embedded rules load");
     let panic = event(
         1,
-        EventFields::KernelPanic(KernelPanic { reason: "Fatal exception".into(), ..KernelPanic::default() }),
+        EventFields::KernelPanic(KernelPanic {
+            reason: "Fatal exception".into(),
+            ..KernelPanic::default()
+        }),
         "[   10.000000] Kernel panic - not syncing: Fatal exception",
     );
     let model = model_with(vec![panic]);

@@ -170,7 +170,10 @@ summary = "{{ first.text }}"
     // With an assembled event, the event is used and the line is not counted again.
     model.events.push(event(
         1,
-        EventFields::KernelPanic(KernelPanic { reason: "Fatal exception".into(), ..KernelPanic::default() }),
+        EventFields::KernelPanic(KernelPanic {
+            reason: "Fatal exception".into(),
+            ..KernelPanic::default()
+        }),
         "Kernel panic - not syncing: Fatal exception",
     ));
     let f = rule.evaluate(&model).findings;
@@ -191,7 +194,8 @@ fn spans() {
 #[test]
 fn field_names_come_from_the_model() {
     let names = field_names(EventKind::XfsError);
-    for want in ["block", "class", "device", "errno", "location", "repair_advice", "shutdown_flags"] {
+    for want in ["block", "class", "device", "errno", "location", "repair_advice", "shutdown_flags"]
+    {
         assert!(names.iter().any(|n| n == want), "{want} missing from {names:?}");
     }
     assert!(!names.iter().any(|n| n == "kind"));
