@@ -197,7 +197,13 @@ impl Rule for CachePressure {
              persisted in /etc/sysctl.d/.",
             mfk.map_or("unknown".to_string(), |v| v.to_string())
         )];
-        if slab_dominates || top_slab.iter().any(|c| is_vfs_cache(&c.name)) {
+        let vfs_kb = model.snapshot.slabinfo.as_ref().map_or(0, |s| {
+            s.caches
+                .iter()
+                .filter(|c| is_vfs_cache(&c.name))
+                .fold(0u64, |a, c| a.saturating_add(c.bytes / 1024))
+        });
+        if slab_dominates || percent(vfs_kb, usable) >= 10.0 {
             remediation.push(format!(
                 "Prefer dropping dentries and inodes: `sysctl -w vm.vfs_cache_pressure=200` (now \
                  {}).",

@@ -362,10 +362,15 @@ fn finding(model: &Model, hung: &[(&Event, &HungTask)]) -> Finding {
     }
 
     let mut remediation: Vec<String> = Vec::new();
-    for (sub, _) in &subs {
-        let r = remedy(sub).to_string();
-        if !remediation.contains(&r) {
-            remediation.push(r);
+    for (sub, (_, via_reclaim)) in &subs {
+        let mut remedies = vec![remedy(sub)];
+        if *via_reclaim {
+            remedies.push(remedy("memory reclaim"));
+        }
+        for r in remedies {
+            if !remediation.iter().any(|x| x == r) {
+                remediation.push(r.to_string());
+            }
         }
     }
     remediation.push(

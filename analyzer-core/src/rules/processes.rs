@@ -64,7 +64,8 @@ impl Rule for TopProcesses {
             .unwrap_or(0);
         let host = total.saturating_sub(hugetlb);
         let share = percent(top.rss_kb, host);
-        let severity = if host > 0 && (share >= 50.0 || (share >= 25.0 && top.processes >= 16)) {
+        // Many workers of one command holding a large share, or one command holding nearly all.
+        let severity = if host > 0 && (share >= 75.0 || (share >= 25.0 && top.processes >= 16)) {
             Severity::Warning
         } else {
             Severity::Info

@@ -166,7 +166,7 @@ fn finding(model: &Model, dev: Option<&str>, list: &[(&Event, &XfsError)]) -> Fi
             }
             None => format!("{d} (not in the mount table)"),
         },
-        None => "no device named".to_string(),
+        None => "no device (XFS-wide messages)".to_string(),
     };
     let dev_title = dev.map_or("XFS".to_string(), |d| {
         format!("XFS {d}{}", mount_point(model, d).map(|m| format!(" ({m})")).unwrap_or_default())
@@ -214,7 +214,13 @@ fn finding(model: &Model, dev: Option<&str>, list: &[(&Event, &XfsError)]) -> Fi
              cannot be replayed by mounting."
         ));
     }
-    if by_class.contains_key(&XfsClass::IoError) || by_class.contains_key(&XfsClass::LogError) {
+    // Error 117/74 on a metadata read means the block was read and failed verification: the
+    // corruption is on disk, not necessarily the device's fault.
+    let device_errors = list.iter().any(|(_, x)| {
+        x.class == XfsClass::LogError
+            || (x.class == XfsClass::IoError && !matches!(x.errno, Some(117) | Some(74)))
+    });
+    if device_errors {
         remediation.push(
             "Metadata and log I/O errors come from the device below: check it (block I/O \
              findings, `smartctl -a`, multipath and array logs) before repairing the filesystem."
