@@ -13,6 +13,7 @@ Bundle ──► Sources ──► Parsers ──► Model ───────
 * [`source`] says what each file of a bundle is.
 * [`parse`] turns each format into typed records.
 * [`model`] holds host facts, the kernel-event timeline and the memory snapshot.
+* [`rules`] turns the model into findings: built-in analyses and declarative rule files.
 * [`report`] is the serialisable result.
 */
 

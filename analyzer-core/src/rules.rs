@@ -283,8 +283,54 @@ impl RuleSet {
             let outcome = rule.evaluate_with(model, |m| self.local_pattern(ri, m.pattern));
             push_outcome(rule, outcome, model, &mut findings);
         }
+        if let Some(note) = self.no_kernel_log(model) {
+            findings.push(note);
+        }
         sort_findings(&mut findings);
         findings
+    }
+
+    /// One `info` finding when the bundle's source table lists no readable kernel log: every
+    /// rule over kernel events then saw nothing, which must not read as "checked, clean".
+    fn no_kernel_log(&self, model: &Model) -> Option<Finding> {
+        if !util::is_bundle(model) || model.sources.is_empty() {
+            return None;
+        }
+        let readable = model.sources.iter().any(|s| {
+            s.kind.is_log()
+                && matches!(
+                    s.status,
+                    crate::report::SourceStatus::Parsed | crate::report::SourceStatus::Truncated
+                )
+        });
+        if readable {
+            return None;
+        }
+        let ids: Vec<String> = self
+            .rules()
+            .filter(|r| r.describe().reads.iter().any(|x| x.starts_with("events:")))
+            .map(|r| r.id().to_string())
+            .collect();
+        let looked: Vec<&str> =
+            model.sources.iter().filter(|s| s.kind.is_log()).map(|s| s.path.as_str()).collect();
+        Some(Finding {
+            rule_id: "rules.kernel_log".to_string(),
+            severity: Severity::Info,
+            title: "Not checked: kernel-log rules (no readable kernel log)".to_string(),
+            summary: format!(
+                "The bundle has no readable dmesg, syslog or journal{}, so {} could not be \
+                 checked.",
+                if looked.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (looked for {})", looked.join(", "))
+                },
+                ids.join(", ")
+            ),
+            event_ids: Vec::new(),
+            evidence: Vec::new(),
+            remediation: Vec::new(),
+        })
     }
 
     /// For a pattern index of [`RuleSet::line_patterns`], the pattern index inside rule `ri`.

@@ -114,9 +114,9 @@ fn unknown_and_unsupported_kinds() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("unknown kind \"bogus\"; kinds: meminfo, free, zoneinfo"), "{stderr}");
-    let out = sosalyzer(&["parse", "dmesg", "Cargo.toml"]);
+    let out = sosalyzer(&["parse", "uname", "Cargo.toml"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("parse dmesg: not supported yet"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("parse uname: not supported yet"));
 }
 
 #[test]

@@ -167,3 +167,26 @@ fn closest_id_suggests() {
     let set = RuleSet::builtin().expect("embedded rules load");
     assert_eq!(set.closest_id("kernel.hung_tsk").as_deref(), Some("kernel.hung_task"));
 }
+
+#[test]
+fn a_bundle_without_kernel_logs_says_so() {
+    use crate::report::{SourceEntry, SourceStatus};
+    let set = RuleSet::builtin().expect("embedded rules load");
+    let mut model = model_with(vec![]);
+    model.sources.push(SourceEntry {
+        path: "sos_commands/kernel/dmesg".into(),
+        kind: crate::source::SourceKind::Dmesg,
+        status: SourceStatus::Missing,
+        size: None,
+        lines: 0,
+        unparsed_lines: 0,
+    });
+    let findings = set.evaluate(&model);
+    let note = findings.iter().find(|f| f.rule_id == "rules.kernel_log").expect("note");
+    assert_eq!(note.severity, Severity::Info);
+    assert!(note.summary.starts_with("The bundle has no readable dmesg, syslog or journal (looked for sos_commands/kernel/dmesg), so "), "{}", note.summary);
+    assert!(note.summary.contains("kernel.hung_task") && note.summary.contains("kernel.panic"));
+    // With the dmesg read, no note.
+    model.sources[0].status = SourceStatus::Parsed;
+    assert!(!set.evaluate(&model).iter().any(|f| f.rule_id == "rules.kernel_log"));
+}
