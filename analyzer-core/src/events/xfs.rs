@@ -52,6 +52,16 @@ fn is_repair_advice(text: &str) -> bool {
         || t.starts_with("Please unmount the filesystem")
 }
 
+/// The repair advice inside a longer line (`Corruption detected. Unmount and run xfs_repair`,
+/// `… Please unmount and run xfs_repair (>= v4.3) to resolve.`).
+fn advice_within(text: &str) -> Option<&str> {
+    ["Unmount and run xfs_repair", "Please unmount and run xfs_repair"]
+        .iter()
+        .find_map(|a| text.find(a))
+        .and_then(|at| text.get(at..))
+        .map(str::trim)
+}
+
 /// Follow-up lines of a report that are never events of their own.
 fn is_follow_up(text: &str) -> bool {
     text.starts_with(' ')
@@ -145,6 +155,7 @@ impl Builder {
         if class == XfsClass::Shutdown && is_reason_line(text) {
             fields.shutdown_reason = Some(text.to_string());
         }
+        fields.repair_advice = advice_within(text).map(str::to_string);
         Some(Builder { fields, texts: vec![text.to_string()], wrap_ok: true })
     }
 
@@ -175,6 +186,15 @@ impl Builder {
                 return Step::Take;
             }
             if is_follow_up(text) {
+                return Step::Take;
+            }
+            // `xfs_corruption_error` ends its report with `Corruption detected. Unmount and run
+            // xfs_repair`, after the `Internal error` line, stack dump and hex dump.
+            if self.fields.class == XfsClass::Corruption
+                && text.starts_with("Corruption detected")
+                && let Some(advice) = advice_within(text)
+            {
+                self.fields.repair_advice.get_or_insert_with(|| advice.to_string());
                 return Step::Take;
             }
             if self.fields.class == XfsClass::Shutdown

@@ -117,8 +117,18 @@ fn corruption_reports_and_their_follow_up_lines() {
         (XfsClass::Corruption, Some("fs/xfs/libxfs/xfs_alloc.c:1423"))
     );
     assert_eq!(f.call_trace, ["dump_stack+0x5c/0x80", "xfs_corruption_error+0x81/0x90 [xfs]"]);
-    // `Corruption detected. Unmount and run xfs_repair` is a report of its own.
-    assert_eq!(steps[4], Step::End);
+    // `Corruption detected. Unmount and run xfs_repair` closes the same report.
+    assert_eq!(steps[4], Step::Take);
+    assert_eq!(f.repair_advice.as_deref(), Some("Unmount and run xfs_repair"));
+    let (f, _) = run(
+        "XFS (sdb): Corruption warning: Metadata has LSN (1:2) ahead of current LSN (1:1). Please unmount and run xfs_repair (>= v4.3) to resolve.",
+        &[],
+    );
+    assert_eq!(f.class, XfsClass::Corruption);
+    assert_eq!(
+        f.repair_advice.as_deref(),
+        Some("Please unmount and run xfs_repair (>= v4.3) to resolve.")
+    );
 
     let (f, steps) = run(
         "XFS (dm-1): Metadata CRC error detected at xfs_agf_read_verify+0x77/0x100 [xfs], xfs_agf block 0x1",
