@@ -115,6 +115,7 @@ fn classify(text: &str) -> Option<XfsClass> {
         || t.starts_with("I/O error in filesystem")
         || t.starts_with("Failing async write")
         || t.starts_with("writeback error on sector")
+        || t.starts_with("page discard on page")
     {
         return Some(XfsClass::IoError);
     }
@@ -124,7 +125,7 @@ fn classify(text: &str) -> Option<XfsClass> {
     {
         return Some(XfsClass::Corruption);
     }
-    if contains_any(t, &["error", "Error", "ERROR", "failed", "Failed"]) {
+    if contains_any(t, &["error", "Error", "ERROR", "failed", "Failed", "can't", "cannot"]) {
         return Some(XfsClass::Other);
     }
     None

@@ -194,7 +194,26 @@ fn classes() {
         class("XFS: Assertion failed: 0, file: fs/xfs/xfs_inode.c, line: 1234"),
         Some(XfsClass::Other)
     );
+    assert_eq!(
+        class("XFS (sdb): Filesystem has duplicate UUID 5d5b4c66-0b5e - can't mount"),
+        Some(XfsClass::Other)
+    );
+    assert_eq!(
+        class("XFS (dm-0): page discard on page 00000000a1b2c3d4, inode 0x83, offset 0."),
+        Some(XfsClass::IoError)
+    );
+    assert_eq!(
+        class(
+            "XFS (sda): Corruption of on-disk metadata (0x10) detected at xfs_btree_check+0x1/0x2 [xfs] (fs/xfs/libxfs/xfs_btree.c:123).  Shutting down filesystem."
+        ),
+        Some(XfsClass::Shutdown)
+    );
+    assert_eq!(
+        class("XFS (dm-3): log recovery write I/O error at daddr 0x1 len 4096 error -5"),
+        Some(XfsClass::LogError)
+    );
     for normal in [
+        "XFS (dm-2): Torn write (CRC failure) detected at log block 0x3c0. Truncating head block from 0x3c8.",
         "XFS (dm-0): Mounting V5 Filesystem",
         "XFS (loop5): Mounting V5 Filesystem 216ac556-4f80-48ce-a0aa-a5307d37371e",
         "XFS (loop5): Ending clean mount",
