@@ -138,6 +138,21 @@ fn xfs_frames_in_a_hung_task_are_no_xfs_event() {
 }
 
 #[test]
+fn a_headline_of_another_kind_is_never_swallowed() {
+    let (events, _) = assemble(&[
+        "[ 1.0] rcu: INFO: rcu_sched detected stalls on CPUs/tasks:",
+        "[ 1.0] rcu: \t1-...!: (0 ticks this GP) idle=cf8/0/0x0 softirq=20/20 fqs=0",
+        "[ 2.0] INFO: task rcu_tasks_kthre:10 blocked for more than 120 seconds.",
+        "[ 2.0] XFS (dm-0): metadata I/O error in \"xlog_iodone\" at daddr 0x1 len 8 error 5",
+        "[ 3.0] Out of memory: Killed process 4321 (xfs_io) total-vm:2000kB, anon-rss:1600kB",
+    ]);
+    assert_eq!(
+        kinds(&events),
+        [EventKind::RcuStall, EventKind::HungTask, EventKind::XfsError, EventKind::OomKill]
+    );
+}
+
+#[test]
 fn triggers_cover_every_headline() {
     for headline in [
         "INFO: task a:1 blocked for more than 120 seconds.",

@@ -254,7 +254,7 @@ fn is_reason_line(text: &str) -> bool {
 }
 
 static ERRNO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:error|err)\s*(-?\d+)\b").expect("errno regex"));
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:error|err)\s*[=:]?\s*(-?\d+)\b").expect("errno regex"));
 
 static LOCATIONS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     [

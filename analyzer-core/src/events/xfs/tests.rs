@@ -208,6 +208,8 @@ fn classes() {
         ),
         Some(XfsClass::Shutdown)
     );
+    let f = Builder::start("XFS: Invalid device [/dev/sdb], error=-15").unwrap().finish();
+    assert_eq!((f.device, f.class, f.errno), (None, XfsClass::Other, Some(15)));
     assert_eq!(
         class("XFS (dm-3): log recovery write I/O error at daddr 0x1 len 4096 error -5"),
         Some(XfsClass::LogError)
