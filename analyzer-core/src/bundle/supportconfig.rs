@@ -88,10 +88,10 @@ struct Section<'l, 'a> {
 
 impl Read for Section<'_, '_> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.ended {
+            return Ok(0);
+        }
         while self.pos >= self.lines.line.len() {
-            if self.ended {
-                return Ok(0);
-            }
             let Some(started) = self.lines.next(self.at_start)? else {
                 self.ended = true;
                 self.lines.line.clear();
@@ -166,7 +166,8 @@ fn split_sections(
         let Some(kind) = source::classify_supportconfig_label(label) else { continue };
         let path = format!("{file}#{label}");
         let class = Classification { kind, gzip: false, tailed: tail };
-        let mut section = Section { lines, pos: 0, ended: false, at_start: true };
+        let pos = lines.line.len();
+        let mut section = Section { lines, pos, ended: false, at_start: true };
         session.deliver(&path, class, None, &mut section, buf, visitor);
         at_start = true;
     }
@@ -183,6 +184,90 @@ fn strip_last_lines(label: &str) -> (&str, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Splits `text` as a supportconfig file and returns (path, text) per delivered section.
+    fn sections(text: &str) -> Vec<(String, String)> {
+        use crate::bundle::{BundleInfo, BundleSummary, InputFormat, InputKind, Member};
+        #[derive(Default)]
+        struct Collect(Vec<(String, String)>);
+        impl BundleVisitor for Collect {
+            fn begin_bundle(&mut self, _: &BundleInfo) {}
+            fn source(&mut self, m: &Member<'_>, data: &mut dyn BufRead) -> io::Result<()> {
+                let mut s = String::new();
+                data.read_to_string(&mut s)?;
+                self.0.push((m.path.to_string(), s));
+                Ok(())
+            }
+            fn end_bundle(&mut self, _: BundleSummary) {}
+        }
+        let mut visitor = Collect::default();
+        let info = BundleInfo {
+            label: "scc".into(),
+            kind: InputKind::Supportconfig,
+            format: InputFormat::Directory,
+        };
+        let mut session = Session::begin(info, &mut visitor);
+        let mut src = text.as_bytes();
+        split(&mut session, "basic-environment.txt", &mut src, &mut Vec::new(), &mut visitor);
+        visitor.0
+    }
+
+    #[test]
+    fn sections_end_at_the_next_marker() {
+        let text = "Support Utilities - Supportconfig
+
+#==[ Command ]======================================#
+# /bin/date
+Sun Nov  1 12:00:07 UTC 2026
+
+#==[ Command ]======================================#
+# /bin/uname -a
+Linux sles15 5.14.21-150500.55.39-default #1 SMP x86_64 GNU/Linux
+
+#==[ Configuration File ]===========================#
+# /etc/os-release
+NAME=\"SLES\"
+";
+        assert_eq!(
+            sections(text),
+            vec![
+                (
+                    "basic-environment.txt#/bin/date".to_string(),
+                    "Sun Nov  1 12:00:07 UTC 2026
+
+"
+                    .to_string()
+                ),
+                (
+                    "basic-environment.txt#/bin/uname -a".to_string(),
+                    "Linux sles15 5.14.21-150500.55.39-default #1 SMP x86_64 GNU/Linux
+
+"
+                    .to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_empty_section_and_a_marker_without_label() {
+        let text = "#==[ Command ]======================================#
+# /bin/date
+#==[ Note ]=========================================#
+#==[ Configuration File ]===========================#
+# /proc/meminfo
+MemTotal:        8048564 kB";
+        let got = sections(text);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0], ("basic-environment.txt#/bin/date".to_string(), String::new()));
+        assert_eq!(
+            got[1],
+            (
+                "basic-environment.txt#/proc/meminfo".to_string(),
+                "MemTotal:        8048564 kB".to_string()
+            )
+        );
+    }
 
     #[test]
     fn last_lines_suffix_marks_a_tail() {
