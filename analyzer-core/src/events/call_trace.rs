@@ -52,7 +52,7 @@ static HEX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static CPU_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^CPU: ?(\d+) (?:UID: \d+ )?PID: (\d+) Comm: (.+?)(?:\s+((?:Not tainted|Tainted:).*)|\s*$)")
+    Regex::new(r"^CPU: ?(\d+) (?:UID: \d+ )?PID: (\d+) Comm: (.+?)(?:\s+Kdump: loaded)?(?:\s+((?:Not tainted|Tainted:).*)|\s*$)")
         .expect("cpu line regex")
 });
 
@@ -230,6 +230,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!((h.comm.as_str(), h.pid), ("z_wr_iss/0", Some(1663)));
+        let h = dump_header(
+            "CPU: 21 PID: 0 Comm: swapper/21 Kdump: loaded Tainted: P           OE  ------------   3.10.0-1062.el7.x86_64 #1",
+        )
+        .unwrap();
+        assert_eq!((h.comm.as_str(), h.pid), ("swapper/21", Some(0)));
         let h = dump_header("CPU: 3 UID: 0 PID: 5 Comm: kworker/3:0").unwrap();
         assert_eq!((h.comm.as_str(), h.pid, h.tainted), ("kworker/3:0", Some(5), None));
     }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::EventKind;
+use crate::model::{EventKind, XfsClass};
 
 /// Feeds lines whose prefix is `[  12.345678] ` (stripped) or absent (passed as is).
 fn assemble(lines: &[&str]) -> (Vec<Assembled<u64>>, Assembler<u64>) {
@@ -243,4 +243,38 @@ proptest::proptest! {
         }
         proptest::prop_assert!(!asm.is_open());
     }
+}
+
+#[test]
+fn xfs_internal_error_report_then_shutdown() {
+    // kubernetes/node-problem-detector#845 (RHEL 4.18).
+    let (events, _) = assemble(&[
+        "XFS (dm-4): Internal error xfs_iunlink_remove at line 2038 of file fs/xfs/xfs_inode.c.  Caller xfs_ifree+0x33/0x130 [xfs]",
+        "XFS (dm-4): Corruption detected. Unmount and run xfs_repair",
+        "XFS (dm-4): xfs_inactive_ifree: xfs_ifree returned error -117",
+        "XFS (dm-4): xfs_do_force_shutdown(0x1) called from line 1788 of file fs/xfs/xfs_inode.c.  Return address = 000000009d022bf1",
+        "XFS (dm-4): I/O Error Detected. Shutting down filesystem",
+        "XFS (dm-4): Please umount the filesystem and rectify the problem(s)",
+    ]);
+    let xfs: Vec<&crate::model::XfsError> = events
+        .iter()
+        .filter_map(|e| match &e.fields {
+            EventFields::XfsError(x) => Some(x),
+            _ => None,
+        })
+        .collect();
+    let summary: Vec<_> = xfs
+        .iter()
+        .map(|x| (x.class, x.errno, x.location.as_deref(), x.repair_advice.is_some()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (XfsClass::Corruption, None, Some("fs/xfs/xfs_inode.c:2038"), true),
+            (XfsClass::Other, Some(117), Some("xfs_inactive_ifree"), false),
+            (XfsClass::Shutdown, None, Some("fs/xfs/xfs_inode.c:1788"), true),
+        ]
+    );
+    assert_eq!(xfs[2].shutdown_flags.as_deref(), Some("0x1"));
+    assert_eq!(events[2].lines.len(), 3);
 }
