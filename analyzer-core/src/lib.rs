@@ -21,6 +21,8 @@ pub mod analyze;
 pub mod bundle;
 mod error;
 pub mod events;
+pub mod facts;
+pub mod inventory;
 pub mod model;
 pub mod parse;
 pub mod report;

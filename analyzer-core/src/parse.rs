@@ -4,14 +4,20 @@
 pub mod buddyinfo;
 pub mod cmdline;
 pub mod common;
+pub mod date;
 pub mod free;
 pub mod logline;
+pub mod manifest;
 pub mod meminfo;
 pub mod mounts;
 pub mod pagetypeinfo;
+pub mod procstat;
 pub mod ps;
 pub mod slabinfo;
 pub mod sysctl;
+pub mod uname;
+pub mod uptime;
+pub mod version;
 pub mod vmstat;
 pub mod zoneinfo;
 

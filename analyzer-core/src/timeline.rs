@@ -54,6 +54,7 @@ mod clock;
 mod merge;
 mod prefilter;
 mod source;
+mod visitor;
 
 use std::io::{BufRead, ErrorKind};
 
@@ -61,6 +62,7 @@ use regex::RegexSet;
 use serde::Serialize;
 
 pub use boots::Boot;
+pub use visitor::{BundleTimeline, TimelineVisitor, timeline};
 
 use crate::events::{Assembled, Assembler};
 use crate::model::{Event, EventTime, HostFacts, LogMatch, Problem, SourceRef};

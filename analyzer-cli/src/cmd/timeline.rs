@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use analyzer_core::model::{Event, EventKind, HostFacts};
 use analyzer_core::parse::logline;
-use analyzer_core::timeline::{TimelineBuilder, TimelineOutput};
+use analyzer_core::timeline::{self, TimelineBuilder, TimelineOutput};
 use anyhow::Context as _;
 use jiff::Timestamp;
 
@@ -21,7 +21,7 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<ExitCode> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     let since = args.since.as_deref().map(parse_time).transpose().context("--since")?;
     let until = args.until.as_deref().map(parse_time).transpose().context("--until")?;
-    let output = loose_file_timeline(&args.path)?;
+    let output = read_timeline(&args.path)?;
     let events: Vec<&Event> = output
         .events
         .iter()
@@ -41,17 +41,39 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The timeline of a bundle (folder or archive) or of one loose log file. A `sos collect`
+/// archive holds one bundle per node: their timelines are shown one after the other, ids
+/// prefixed with the node's bundle.
+fn read_timeline(path: &Path) -> anyhow::Result<TimelineOutput> {
+    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let loose_date = modified.and_then(|m| Timestamp::try_from(m).ok());
+    match timeline::timeline(path, None, loose_date) {
+        Ok(mut bundles) if bundles.len() == 1 => Ok(bundles.remove(0).timeline),
+        Ok(bundles) => {
+            // A `sos collect` archive: one timeline per node, shown in turn.
+            let mut all = TimelineOutput::default();
+            for b in bundles {
+                let label = b.input.path;
+                for mut e in b.timeline.events {
+                    e.id = format!("{label}#{}", e.id);
+                    all.events.push(e);
+                }
+                all.boots.extend(b.timeline.boots);
+                all.problems.extend(b.timeline.problems);
+            }
+            Ok(all)
+        }
+        // Pasted excerpts (quoted, bare, mixed) are no recognised bundle or log: read the file
+        // as a loose log anyway, each line's format detected on its own.
+        Err(analyzer_core::Error::NotABundle { .. }) if path.is_file() => loose_file_timeline(path),
+        Err(err) => Err(err.into()),
+    }
+}
+
 /// The timeline of one loose log file (dmesg, messages, kern.log, journal export), its format
 /// detected from its first lines. The file's modification time stands in for the collection
 /// date, which gives yearless syslog stamps their year.
 fn loose_file_timeline(path: &Path) -> anyhow::Result<TimelineOutput> {
-    if path.is_dir() {
-        anyhow::bail!(
-            "{}: timeline of a bundle folder or archive is not available in this build yet; \
-             give one log file",
-            path.display()
-        );
-    }
     let file = std::fs::File::open(path).with_context(|| path.display().to_string())?;
     let modified = file.metadata().and_then(|m| m.modified()).ok();
     let mut reader = BufReader::with_capacity(256 * 1024, file);

@@ -126,6 +126,7 @@ impl Snapshot {
             SourceKind::Dmesg
             | SourceKind::Syslog
             | SourceKind::Journal
+            | SourceKind::JournalVerbose
             | SourceKind::Uname
             | SourceKind::Hostname
             | SourceKind::Date

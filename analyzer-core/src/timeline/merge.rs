@@ -5,7 +5,14 @@
 //! * both have a wall-clock time within [`SAME_TIME`] (both logged) or [`SAME_TIME_ESTIMATED`]
 //!   (one of them computed from the boot time, which drifts with suspend and clock steps).
 //!
-//! Two sightings in one file are never merged. Ids `e1`, `e2`, … follow time order.
+//! Two sightings in one file, or in different boots, are never merged. Ids `e1`, `e2`, …
+//! follow time order.
+//!
+//! Computed wall times (dmesg printk time + boot time) drift from the logged ones: suspend, VM
+//! pauses and clock steps are not in printk time, and a syslog written in an unknown zone is
+//! off by hours. Before matching, each such source is aligned on the logged sources: the most
+//! common difference between its sightings and logged sightings of the same headline (within
+//! [`MAX_SHIFT`], in 2-second bins) is its shift, applied to all its wall times.
 
 use std::collections::HashMap;
 
@@ -22,6 +29,15 @@ const SAME_TIME: SignedDuration = SignedDuration::from_secs(5);
 const SAME_TIME_ESTIMATED: SignedDuration = SignedDuration::from_secs(90);
 /// printk times of the same record printed in two places differ by rounding at most.
 const SAME_PRINTK_US: u64 = 1_000;
+
+/// The largest clock difference alignment corrects (a zone mistake, a long suspend).
+const MAX_SHIFT: SignedDuration = SignedDuration::from_hours(15);
+/// Width of the bins the differences are counted in, in microseconds.
+const SHIFT_BIN_US: i64 = 2_000_000;
+/// Sightings of one headline looked at per source when estimating a shift.
+const SHIFT_SAMPLE: usize = 256;
+/// Groups of the same headline looked at when placing a sighting (the most recent ones).
+const CANDIDATE_GROUPS: usize = 64;
 
 /// One sighting of an event in one file, with its time resolved.
 #[derive(Clone, Debug)]
@@ -54,10 +70,10 @@ pub(crate) fn headline_key(raw: &str) -> String {
 
 /// How far apart two sightings are, when they can be the same event (smaller is closer).
 fn distance(a: &Sighting, b: &Sighting) -> Option<u64> {
+    if a.time.boot != b.time.boot {
+        return None;
+    }
     if let (Some(x), Some(y)) = (a.time.since_boot, b.time.since_boot) {
-        if a.time.boot != b.time.boot {
-            return None;
-        }
         let d = x.0.abs_diff(y.0);
         return (d <= SAME_PRINTK_US).then_some(d);
     }
@@ -67,16 +83,83 @@ fn distance(a: &Sighting, b: &Sighting) -> Option<u64> {
     (d <= tolerance).then(|| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
 }
 
-/// Groups sightings into events, orders them by time and numbers them.
-pub(crate) fn merge(sightings: Vec<Sighting>) -> Vec<Event> {
-    // Groups of sighting indices; the first element of each group is looked at for matching.
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut by_key: HashMap<(EventKind, String), Vec<usize>> = HashMap::new();
+type Key = (EventKind, String);
+
+/// Shifts the computed wall times of each source onto the logged ones (see the module docs).
+fn align(sightings: &mut [Sighting], keys: &[Key]) {
+    let mut logged: HashMap<&Key, Vec<usize>> = HashMap::new();
     for (i, s) in sightings.iter().enumerate() {
-        let key = (s.assembled.fields.kind(), headline_key(&s.assembled.raw));
-        let candidates = by_key.entry(key).or_default();
+        if !s.estimated && s.time.wall.is_some() {
+            logged.entry(&keys[i]).or_default().push(i);
+        }
+    }
+    if logged.is_empty() {
+        return;
+    }
+    // source → bin → count, and per source how many of each headline were sampled.
+    let mut bins: HashMap<usize, HashMap<i64, u32>> = HashMap::new();
+    let mut sampled: HashMap<(usize, &Key), usize> = HashMap::new();
+    for (i, s) in sightings.iter().enumerate() {
+        let Some(wall) = s.time.wall.filter(|_| s.estimated) else { continue };
+        let Some(others) = logged.get(&keys[i]) else { continue };
+        let n = sampled.entry((s.source, &keys[i])).or_default();
+        *n += 1;
+        if *n > SHIFT_SAMPLE {
+            continue;
+        }
+        for &o in others.iter().take(SHIFT_SAMPLE) {
+            let other = &sightings[o];
+            let Some(logged_wall) = other.time.wall else { continue };
+            if other.source == s.source || other.time.boot != s.time.boot {
+                continue;
+            }
+            let diff = logged_wall.duration_since(wall);
+            if diff.abs() <= MAX_SHIFT {
+                let micros = i64::try_from(diff.as_micros()).unwrap_or(0);
+                let bin = (micros + SHIFT_BIN_US / 2).div_euclid(SHIFT_BIN_US);
+                *bins.entry(s.source).or_default().entry(bin).or_default() += 1;
+            }
+        }
+    }
+    for (source, counts) in bins {
+        // The most common difference; on a tie, the smallest.
+        let Some((&bin, _)) =
+            counts.iter().max_by_key(|(bin, n)| (**n, std::cmp::Reverse(bin.abs())))
+        else {
+            continue;
+        };
+        let shift = SignedDuration::from_micros(bin.saturating_mul(SHIFT_BIN_US));
+        for s in sightings.iter_mut().filter(|s| s.source == source && s.estimated) {
+            s.time.wall = s.time.wall.and_then(|w| w.checked_add(shift).ok());
+        }
+    }
+}
+
+/// Groups sightings into events, orders them by time and numbers them.
+pub(crate) fn merge(mut sightings: Vec<Sighting>) -> Vec<Event> {
+    sightings.sort_by(|a, b| {
+        (a.time.boot, a.time.wall, a.time.since_boot, a.source, a.assembled.line).cmp(&(
+            b.time.boot,
+            b.time.wall,
+            b.time.since_boot,
+            b.source,
+            b.assembled.line,
+        ))
+    });
+    let keys: Vec<Key> = sightings
+        .iter()
+        .map(|s| (s.assembled.fields.kind(), headline_key(&s.assembled.raw)))
+        .collect();
+    align(&mut sightings, &keys);
+    // Groups of sighting indices.
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut by_key: HashMap<&Key, Vec<usize>> = HashMap::new();
+    for (i, s) in sightings.iter().enumerate() {
+        let candidates = by_key.entry(&keys[i]).or_default();
         let best = candidates
             .iter()
+            .rev()
+            .take(CANDIDATE_GROUPS)
             .filter(|&&g| groups[g].iter().all(|&m| sightings[m].source != s.source))
             .filter_map(|&g| {
                 let d = groups[g].iter().filter_map(|&m| distance(&sightings[m], s)).min()?;
@@ -224,6 +307,34 @@ mod tests {
         assert_eq!(events[1].sources.len(), 2);
         assert_eq!(events[1].sources[1].path, "file2");
         assert_eq!(events.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["e1", "e2", "e3"]);
+    }
+
+    #[test]
+    fn drifted_dmesg_clock_is_aligned_on_syslog() {
+        const XFS: &str = "[1040840.000000] XFS (sdb1): metadata I/O error in \"xfs_trans_read_buf_map\" at daddr 0x5f00080 len 8 error 61";
+        let mut dmesg_only = sighting(
+            0,
+            30,
+            "[1040900.000000] INFO: task other:7 blocked for more than 120 seconds.",
+            Some("2026-11-23T07:09:44Z"),
+            Some(1_040_900_000_000),
+        );
+        dmesg_only.assembled.fields = EventFields::HungTask(HungTask::default());
+        let events = merge(vec![
+            // dmesg: boot time + printk time, 21 min 40 s behind the logged clock.
+            sighting(0, 19, DMESG, Some("2026-11-23T07:08:44Z"), Some(1_040_840_000_000)),
+            sighting(0, 27, XFS, Some("2026-11-23T07:08:44.5Z"), Some(1_040_840_500_000)),
+            dmesg_only,
+            sighting(1, 302, SYSLOG, Some("2026-11-23T07:30:24Z"), None),
+            sighting(1, 310, XFS, Some("2026-11-23T07:30:25Z"), None),
+        ]);
+        assert_eq!(events.len(), 3);
+        assert_eq!(events[0].sources.len(), 2);
+        assert_eq!(events[1].sources.len(), 2);
+        assert_eq!(events[0].time.wall, Some("2026-11-23T07:30:24Z".parse().unwrap()));
+        // The dmesg-only event moved by the same 21 min 40 s.
+        assert_eq!(events[2].sources, [SourceRef { path: "file0".into(), line: 30 }]);
+        assert_eq!(events[2].time.wall, Some("2026-11-23T07:31:24Z".parse().unwrap()));
     }
 
     #[test]

@@ -1,0 +1,335 @@
+//! Tar archives, read in one pass: decompressed on a second thread ([`Pipeline`]), each member
+//! classified by its path as its header is read and streamed to the visitor or skipped. Inner
+//! `sosreport-*.tar*` members of a `sos collect` archive are decompressed and read as archives of
+//! their own in the same pass. Loose (possibly compressed) text files are read here too.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+
+use tar::EntryType;
+
+use super::pipeline::{Pipeline, decoder, decoder_send};
+use super::session::{Session, resolve_link};
+use super::sniff::{compression_of, is_nested_report_name};
+use super::{BundleInfo, BundleVisitor, Compression, Input, InputFormat, InputKind};
+use crate::Error;
+use crate::model::Problem;
+use crate::source::{Classification, SourceKind};
+
+/// Where and why a tar stream stopped early.
+struct Stop {
+    /// The last member read completely.
+    last: Option<String>,
+    error: io::Error,
+}
+
+fn io_error(input: &Input) -> impl Fn(io::Error) -> Error + '_ {
+    |source| Error::Io { path: input.path.clone(), source }
+}
+
+fn label_of(input: &Input) -> String {
+    input.path.display().to_string()
+}
+
+/// Reads a sosreport or supportconfig archive, or a `sos collect` archive of sosreports.
+pub(crate) fn read(
+    input: &Input,
+    compression: Compression,
+    visitor: &mut dyn BundleVisitor,
+) -> Result<(), Error> {
+    let file = File::open(&input.path).map_err(io_error(input))?;
+    let stream = decoder_send(file, compression).map_err(io_error(input))?;
+    let pipeline = Pipeline::spawn(stream).map_err(io_error(input))?;
+    let mut archive = tar::Archive::new(pipeline);
+    let mut buf = Vec::new();
+    let label = label_of(input);
+    let format = compression.tar_format();
+    if input.kind == InputKind::SosCollect {
+        read_collect(&mut archive, &label, format, &mut buf, visitor);
+        return Ok(());
+    }
+    let info = BundleInfo { label: label.clone(), kind: input.kind, format };
+    let mut session = Session::begin(info, visitor);
+    let stop = walk(&mut archive, &mut session, &mut buf, visitor);
+    let mut pipeline = archive.into_inner();
+    finish_stream(&mut session, &label, stop, &mut pipeline, |p| Some(p.offset()));
+    session.finish(visitor);
+    Ok(())
+}
+
+/// Records where a stream stopped, or checks that it ended properly: a tar ends with zero
+/// blocks, so nothing left after the last header means the archive was cut.
+fn finish_stream<R: Read>(
+    session: &mut Session,
+    label: &str,
+    stop: Option<Stop>,
+    rest: &mut R,
+    offset: impl Fn(&R) -> Option<u64>,
+) {
+    match stop {
+        Some(stop) => session.problem(stop_problem(label, &stop, offset(rest))),
+        None => match io::copy(rest, &mut io::sink()) {
+            Ok(0) => session.problem(Problem::file(
+                label,
+                "the archive ends without its end-of-archive blocks: it was probably cut short",
+            )),
+            Ok(_) => {}
+            Err(error) => {
+                let stop = Stop { last: None, error };
+                session.problem(stop_problem(label, &stop, offset(rest)));
+            }
+        },
+    }
+}
+
+fn stop_problem(label: &str, stop: &Stop, offset: Option<u64>) -> Problem {
+    let after = match &stop.last {
+        Some(last) => format!("after member {last}"),
+        None => "before its first member".to_string(),
+    };
+    let at =
+        offset.map(|o| format!(", at byte {o} of the decompressed stream")).unwrap_or_default();
+    Problem::file(
+        label,
+        format!("the archive is damaged or truncated; reading stopped {after}{at}: {}", stop.error),
+    )
+}
+
+/// Turns archive paths into paths relative to the bundle root. The root is the archive's top
+/// folder (`sosreport-host-…/`), learnt from the first member; an archive made from inside the
+/// bundle (`./version.txt`, `./sos_commands/…`) has none.
+#[derive(Default)]
+struct Roots {
+    root: Option<Option<String>>,
+}
+
+impl Roots {
+    /// The path relative to the bundle root; `None` for the top folder itself.
+    fn relative<'p>(&mut self, full: &'p str, is_dir: bool) -> Option<&'p str> {
+        let full = clean(full);
+        let root = self.root.get_or_insert_with(|| match full.split_once('/') {
+            Some((top, _)) => Some(top.to_string()),
+            None if is_dir && !full.is_empty() => Some(full.to_string()),
+            None => None,
+        });
+        let rel = match root {
+            Some(top) if full == top.as_str() => "",
+            Some(top) => {
+                full.strip_prefix(top.as_str()).and_then(|r| r.strip_prefix('/')).unwrap_or(full)
+            }
+            None => full,
+        };
+        (!rel.is_empty()).then_some(rel)
+    }
+}
+
+/// Without a leading `./` or `/`, nor a trailing `/`.
+fn clean(path: &str) -> &str {
+    let mut p = path;
+    while let Some(rest) = p.strip_prefix("./").or_else(|| p.strip_prefix('/')) {
+        p = rest;
+    }
+    let p = p.trim_end_matches('/');
+    if p == "." { "" } else { p }
+}
+
+/// Streams every member of one bundle's tar to the session.
+fn walk<R: Read>(
+    archive: &mut tar::Archive<R>,
+    session: &mut Session,
+    buf: &mut Vec<u8>,
+    visitor: &mut dyn BundleVisitor,
+) -> Option<Stop> {
+    let entries = match archive.entries() {
+        Ok(entries) => entries,
+        Err(error) => return Some(Stop { last: None, error }),
+    };
+    let mut last = None;
+    let mut roots = Roots::default();
+    for entry in entries {
+        let mut entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => return Some(Stop { last, error }),
+        };
+        let full = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let is_dir = entry.header().entry_type() == EntryType::Directory;
+        let Some(rel) = roots.relative(&full, is_dir) else { continue };
+        let rel = rel.to_string();
+        match entry.header().entry_type() {
+            EntryType::Symlink => {
+                let target =
+                    entry.link_name_bytes().map(|t| String::from_utf8_lossy(&t).into_owned());
+                session.link(&rel, target.and_then(|t| resolve_link(&rel, &t)));
+            }
+            EntryType::Link => {
+                let target =
+                    entry.link_name_bytes().map(|t| String::from_utf8_lossy(&t).into_owned());
+                let target =
+                    target.as_deref().and_then(|t| roots.relative(t, false)).map(str::to_string);
+                session.link(&rel, target);
+            }
+            EntryType::Regular | EntryType::Continuous => {
+                let size = entry.size();
+                session.member(&rel, Some(size), &mut entry, buf, visitor);
+            }
+            _ => {}
+        }
+        last = Some(rel);
+    }
+    None
+}
+
+/// A `sos collect` archive: each inner `sosreport-*.tar*` member is its own bundle, read from
+/// the stream as it passes. Problems of the outer archive go to the last inner bundle, or to a
+/// bundle of their own when there is none.
+fn read_collect<R: Read>(
+    archive: &mut tar::Archive<R>,
+    label: &str,
+    format: InputFormat,
+    buf: &mut Vec<u8>,
+    visitor: &mut dyn BundleVisitor,
+) {
+    let mut pending: Option<Session> = None;
+    let mut outer = Vec::new();
+    let mut stop = None;
+    match archive.entries() {
+        Err(error) => stop = Some(Stop { last: None, error }),
+        Ok(entries) => {
+            let mut last = None;
+            let mut roots = Roots::default();
+            for entry in entries {
+                let mut entry = match entry {
+                    Ok(entry) => entry,
+                    Err(error) => {
+                        stop = Some(Stop { last, error });
+                        break;
+                    }
+                };
+                let full = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+                let is_dir = entry.header().entry_type() == EntryType::Directory;
+                let Some(rel) = roots.relative(&full, is_dir).map(str::to_string) else { continue };
+                let regular = matches!(
+                    entry.header().entry_type(),
+                    EntryType::Regular | EntryType::Continuous
+                );
+                if regular && !rel.contains('/') && is_nested_report_name(&rel) {
+                    if let Some(done) = pending.take() {
+                        done.finish(visitor);
+                    }
+                    let inner_label = format!("{label}!{rel}");
+                    pending = Some(read_nested(&mut entry, inner_label, buf, visitor));
+                } else if rel.starts_with("sosreport-") && rel.ends_with(".gpg") {
+                    outer.push(Problem::file(
+                        format!("{label}!{rel}"),
+                        "this inner report is encrypted (OpenPGP); decrypt it with gpg --decrypt to read it",
+                    ));
+                }
+                last = Some(rel);
+            }
+        }
+    }
+    let mut session = match pending {
+        Some(session) => session,
+        None => {
+            let info = BundleInfo { label: label.to_string(), kind: InputKind::SosCollect, format };
+            let mut session = Session::begin(info, visitor);
+            session.problem(Problem::file(label, "no sosreport archive found inside"));
+            session
+        }
+    };
+    for problem in outer {
+        session.problem(problem);
+    }
+    if let Some(stop) = stop {
+        session.problem(stop_problem(label, &stop, None));
+    }
+    session.finish(visitor);
+}
+
+/// Reads one inner report (an archive inside the stream) as a bundle; returns its session
+/// unfinished so problems of the outer stream can still be added.
+pub(crate) fn read_nested(
+    data: &mut dyn Read,
+    label: String,
+    buf: &mut Vec<u8>,
+    visitor: &mut dyn BundleVisitor,
+) -> Session {
+    let mut peek = BufReader::with_capacity(1 << 16, data);
+    let compression = match peek.fill_buf() {
+        Ok(head) => compression_of(head),
+        Err(_) => Compression::None,
+    };
+    let info = BundleInfo {
+        label: label.clone(),
+        kind: InputKind::Sosreport,
+        format: compression.tar_format(),
+    };
+    let mut session = Session::begin(info, visitor);
+    match decoder(peek, compression) {
+        Ok(stream) => {
+            let mut archive = tar::Archive::new(stream);
+            let stop = walk(&mut archive, &mut session, buf, visitor);
+            let mut rest = archive.into_inner();
+            finish_stream(&mut session, &label, stop, &mut rest, |_| None);
+        }
+        Err(error) => session.problem(stop_problem(&label, &Stop { last: None, error }, None)),
+    }
+    session
+}
+
+/// Reads one loose text file (possibly compressed) as a bundle of one source.
+pub(crate) fn read_loose(
+    input: &Input,
+    kind: SourceKind,
+    compression: Compression,
+    visitor: &mut dyn BundleVisitor,
+) -> Result<(), Error> {
+    let file = File::open(&input.path).map_err(io_error(input))?;
+    let size = match compression {
+        Compression::None => file.metadata().ok().map(|m| m.len()),
+        _ => None,
+    };
+    let stream = decoder_send(file, compression).map_err(io_error(input))?;
+    let mut pipeline = Pipeline::spawn(stream).map_err(io_error(input))?;
+    let label = label_of(input);
+    let info = BundleInfo { label: label.clone(), kind: input.kind, format: InputFormat::Text };
+    let mut session = Session::begin(info, visitor);
+    let name = input
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| label.clone());
+    let class = Classification { kind, gzip: false, tailed: false };
+    let mut buf = Vec::new();
+    session.deliver(&name, class, size, &mut pipeline, &mut buf, visitor);
+    session.finish(visitor);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_drop_the_top_folder() {
+        let mut roots = Roots::default();
+        assert_eq!(roots.relative("sosreport-vm-2026/", true), None);
+        assert_eq!(
+            roots.relative("sosreport-vm-2026/sos_commands/kernel/dmesg", false),
+            Some("sos_commands/kernel/dmesg")
+        );
+        assert_eq!(roots.relative("./sosreport-vm-2026/version.txt", false), Some("version.txt"));
+        assert_eq!(roots.relative("sosreport-vm-2026/proc/", true), Some("proc"));
+    }
+
+    #[test]
+    fn an_archive_made_inside_the_bundle_has_no_root() {
+        let mut roots = Roots::default();
+        assert_eq!(roots.relative("./", true), None);
+        assert_eq!(roots.relative("./version.txt", false), Some("version.txt"));
+        assert_eq!(
+            roots.relative("./sos_commands/kernel/dmesg", false),
+            Some("sos_commands/kernel/dmesg")
+        );
+    }
+}
