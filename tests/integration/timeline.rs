@@ -14,7 +14,7 @@ fn sosalyzer(args: &[&str]) -> (i32, String, String) {
         .args(args)
         .current_dir(root())
         .output()
-        .unwrap();
+        .expect("sosalyzer runs");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
