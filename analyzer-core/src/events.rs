@@ -27,6 +27,10 @@ mod xfs;
 #[cfg(test)]
 mod tests;
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use crate::model::{EventFields, EventLine};
 
 /// Words one of which every headline contains. The timeline runs one multi-pattern search over
@@ -67,6 +71,15 @@ pub const TRIGGERS: &[&str] = &[
     // block_io_error: `<kind> error, dev sda, sector N`
     "error, dev ",
 ];
+
+/// Whether a message contains a [`TRIGGERS`] word: only then can it be a headline (one pass over
+/// the line instead of each kind's own checks, which matters inside long traces and dumps).
+fn has_trigger(msg: &str) -> bool {
+    static WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::new(TRIGGERS).expect("the trigger words form a valid automaton")
+    });
+    WORDS.is_match(msg)
+}
 
 /// Most lines kept as evidence per event (a Mem-Info dump of a 256-CPU host is long).
 const MAX_LINES: usize = 400;
@@ -260,24 +273,33 @@ impl<T: Clone> Assembler<T> {
         if hung_task::is_suppression_notice(msg) {
             self.hung_task_reports_suppressed = true;
         }
+        let head = if has_trigger(msg) { Builder::start(msg) } else { None };
         let mut step = None;
         if let Some(open) = self.open.as_mut() {
-            let wrapped = open.prefixed && unprefixed;
-            let s = open.builder.step(msg, wrapped);
-            match s {
-                Step::Take => {
-                    open.record(line, raw);
-                    return;
+            // A headline of another kind always ends the open event; one of the same kind may
+            // still be part of it (`Oops:` after `BUG: unable to handle…`, the kill line of an
+            // OOM report, the second line of an XFS shutdown): its state machine decides.
+            let other_kind = head.as_ref().is_some_and(|h| {
+                std::mem::discriminant(h) != std::mem::discriminant(&open.builder)
+            });
+            if !other_kind {
+                let wrapped = open.prefixed && unprefixed;
+                let s = open.builder.step(msg, wrapped);
+                match s {
+                    Step::Take => {
+                        open.record(line, raw);
+                        return;
+                    }
+                    Step::Done => {
+                        open.record(line, raw);
+                        self.close(out);
+                        return;
+                    }
+                    Step::Noise | Step::End => step = Some(s),
                 }
-                Step::Done => {
-                    open.record(line, raw);
-                    self.close(out);
-                    return;
-                }
-                Step::Noise | Step::End => step = Some(s),
             }
         }
-        if let Some(builder) = Builder::start(msg) {
+        if let Some(builder) = head {
             self.close(out);
             let complete = builder.is_complete();
             self.open = Some(Open {

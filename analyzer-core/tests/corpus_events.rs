@@ -1,12 +1,13 @@
 //! Conformance of event assembly against the real-world corpus (`../shared/corpus`, categories
 //! A hung tasks, B page allocation failures, C XFS errors, D near misses): every file is run
-//! through line-prefix stripping and the assembler, and the events are compared with the
-//! hand-read labels of `index.jsonl`.
+//! through line-prefix parsing (`parse::logline`) and the assembler, and the events are compared
+//! with the hand-read labels of `index.jsonl`. `CORPUS_EVENTS_DUMP=1` prints every event.
 
 use std::path::{Path, PathBuf};
 
 use analyzer_core::events::{Assembled, Assembler};
-use analyzer_core::model::{EventFields, HungTask, PageAllocFailure, XfsError};
+use analyzer_core::model::{EventFields, HungTask, MemInfoDump, PageAllocFailure, XfsError};
+use analyzer_core::parse::logline::{Hint, LineFormat, parse_line};
 use serde_json::Value;
 
 fn corpus_dir() -> Option<PathBuf> {
@@ -14,29 +15,28 @@ fn corpus_dir() -> Option<PathBuf> {
     dir.join("index.jsonl").is_file().then_some(dir)
 }
 
-/// Stopgap prefix stripping until `parse::logline` is merged: quote markers, syslog and ISO
-/// headers, printk stamps (with caller ids), `dmesg -T` stamps. Returns the message.
-fn strip(line: &str) -> &str {
-    use std::sync::LazyLock;
-    static PREFIX: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(concat!(
-            r"^(?:>\s?)*\s*",
-            r"(?:(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\S+) \S+ kernel: ?)?",
-            r"(?:\[\s*\d+\.\d*\](?:\[\s*[TC]\d+\])? ?|\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\] )?",
-        ))
-        .expect("prefix regex")
-    });
-    match PREFIX.find(line) {
-        Some(m) => &line[m.end()..],
-        None => line,
-    }
-}
-
+/// Runs a file through prefix parsing and the assembler as the timeline does: kernel lines
+/// only, a line without prefix belonging to whatever the line before it was, rsyslog `#012`
+/// continuations split.
 fn assemble(text: &str) -> Vec<Assembled<()>> {
     let mut asm = Assembler::new();
     let mut out = Vec::new();
+    let mut last_kernel = true;
     for (i, raw) in text.lines().enumerate() {
-        asm.push(i as u64 + 1, raw, strip(raw), &(), &mut out);
+        let line = parse_line(raw, Hint::Auto);
+        let kernel = match line.format {
+            LineFormat::Bare => last_kernel,
+            LineFormat::JournalMarker => false,
+            _ => line.is_kernel(),
+        };
+        if line.format != LineFormat::Bare {
+            last_kernel = kernel;
+        }
+        if kernel {
+            for part in line.message_parts() {
+                asm.push(i as u64 + 1, raw, part, &(), &mut out);
+            }
+        }
     }
     asm.finish(&mut out);
     out
@@ -133,8 +133,8 @@ fn matched_in_order<E>(labels: &[Value], events: &[E], eq: impl Fn(&Value, &E) -
 }
 
 /// The Mem-Info summary labels of a page allocation failure: zone watermarks and buddy totals.
-fn mem_info_matches(label: &Value, p: &PageAllocFailure) -> bool {
-    let Some(mem) = &p.mem_info else { return false };
+fn mem_info_matches(label: &Value, mem: Option<&MemInfoDump>) -> bool {
+    let Some(mem) = mem else { return false };
     let zones_ok = list(label, "zones").iter().all(|z| {
         mem.zones.iter().any(|m| {
             z["node"].as_u64() == m.node.map(u64::from)
@@ -191,6 +191,7 @@ fn corpus_events_match_labels() {
     let index = std::fs::read_to_string(dir.join("index.jsonl")).unwrap();
     let (mut a, mut b, mut c) = (Tally::default(), Tally::default(), Tally::default());
     let (mut mem_checked, mut mem_ok, mut d_files, mut d_events) = (0, 0, 0, 0);
+    let (mut oom_checked, mut oom_ok) = (0, 0);
     let mut failures = Vec::new();
     for entry in index.lines().filter(|l| !l.trim().is_empty()) {
         let entry: Value = serde_json::from_str(entry).unwrap();
@@ -224,6 +225,27 @@ fn corpus_events_match_labels() {
         let pm = matched_in_order(pl, &p, |l, e| alloc_matches(l, e));
         let xm = matched_in_order(xl, &x, |l, e| xfs_matches(l, e));
         if category == "D" {
+            // The OOM report a near miss holds is an `oom_kill` event, with its Mem-Info.
+            if let Some(oom) = expect.get("oom_kill") {
+                oom_checked += 1;
+                let found = events.iter().find_map(|e| match &e.fields {
+                    EventFields::OomKill(o) => Some(o),
+                    _ => None,
+                });
+                let ok = found.is_some_and(|o| {
+                    oom["process"].as_str() == o.invoker.as_deref()
+                        && oom["gfp_mask"].as_str() == o.gfp_mask.as_deref()
+                        && oom["order"].as_u64() == o.order.map(u64::from)
+                        && expect
+                            .get("mem_info")
+                            .is_none_or(|m| mem_info_matches(m, o.mem_info.as_ref()))
+                });
+                if ok {
+                    oom_ok += 1;
+                } else {
+                    failures.push(format!("{file}: OOM report differs: {found:#?}"));
+                }
+            }
             d_files += 1;
             d_events += h.len() + p.len() + x.len();
             if !(h.is_empty() && p.is_empty() && x.is_empty()) {
@@ -273,7 +295,7 @@ fn corpus_events_match_labels() {
         }
         if let Some(mem) = expect.get("mem_info").filter(|_| !pl.is_empty()) {
             mem_checked += 1;
-            if p.first().is_some_and(|p| mem_info_matches(mem, p)) {
+            if mem_info_matches(mem, p.first().and_then(|p| p.mem_info.as_ref())) {
                 mem_ok += 1;
             } else {
                 failures.push(format!(
@@ -305,7 +327,10 @@ fn corpus_events_match_labels() {
         b.matched, b.labelled, b.extra
     );
     println!("C: {}/{} XFS events ({} unlabelled)", c.matched, c.labelled, c.extra);
-    println!("D: {d_events} events in {d_files} near-miss files");
+    println!(
+        "D: {d_events} hung-task, allocation-failure or XFS events in {d_files} near-miss files; \
+         OOM reports {oom_ok}/{oom_checked}"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(a.labelled > 0 && b.labelled > 0 && c.labelled > 0 && d_files > 0);
 }

@@ -25,13 +25,14 @@ pub(crate) enum TraceLine {
 
 static FRAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:<(?:IRQ|EOI|NMI|TASK|SOFTIRQ)>\s*)*(?:\[<[0-9a-fA-F]+>\]\s*)?(\?\s+)?([A-Za-z_.$][\w.$]*\+0x[0-9a-f]+/0x[0-9a-f]+(?:\s+\[[^\]\s]+(?: [0-9a-f]+)?\])?)\s*$",
+        r"^\(?(?:<(?:IRQ|EOI|NMI|TASK|SOFTIRQ)>\s*)*(?:\[<?[0-9a-fA-F]{6,16}>?\]\s*){0,2}(\?\s+)?([A-Za-z_.$][\w.$]*\+0x[0-9a-f]+/0x[0-9a-f]+(?:\s+\[[^\]\s]+(?: [0-9a-f]+)?\])?)\)?(?:\s+\((?:unreliable|P)\))?\s*$",
     )
     .expect("frame regex")
 });
 
 static ARM_FRAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\[<[0-9a-f]+>\]\s*\(([^)\s]+)\)\s+from\s+\[<").expect("arm frame regex")
+    Regex::new(r"^(?:\[<[0-9a-f]+>\]\s*\(([^)\s]+)\)\s+from\s+\[<|([A-Za-z_.$][\w.$]*) from [A-Za-z_.$][\w.$]*\+0x[0-9a-f]+/0x[0-9a-f]+)")
+        .expect("arm frame regex")
 });
 
 /// A printk stamp in the middle of a line (console output interleaved with another copy).
@@ -41,7 +42,7 @@ static EMBEDDED_STAMP: LazyLock<Regex> = LazyLock::new(|| {
 
 static REGISTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:RIP|EIP|RSP|ESP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R\d{1,2}|EAX|EBX|ECX|EDX|ESI|EDI|EBP|FS|GS|CS|DS|ES|CR0|CR2|DR0|DR3|DR6|Code|PKRU|ORIG_RAX|pc|lr|sp|x\d{1,2}|pstate|psr|ip|epc|ra|Stack|Status|Cause|BadVA|PrId|Modules linked in|Hardware name|Kernel Offset|Stack pointer|Registers)\s*:",
+        r"^(?:RIP|EIP|RSP|ESP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R\d{1,2}|EAX|EBX|ECX|EDX|ESI|EDI|EBP|FS|GS|CS|DS|ES|CR0|CR2|DR0|DR3|DR6|Code|PKRU|ORIG_RAX|pc|lr|sp|x\d{1,2}|r\d{1,2}|pstate|psr|ip|epc|ra|Stack|Status|Cause|BadVA|PrId|Modules linked in|Hardware name|Kernel Offset|Stack pointer|Registers)\s*:",
     )
     .expect("register regex")
 });
@@ -51,7 +52,7 @@ static HEX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static CPU_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^CPU: ?(\d+) (?:UID: \d+ )?PID: (\d+) Comm: (.+?)(?:\s+((?:Not tainted|Tainted:).*)|\s*$)")
+    Regex::new(r"^CPU: ?(\d+) (?:UID: \d+ )?PID: (\d+) Comm: (.+?)(?:\s+Kdump: loaded)?(?:\s+((?:Not tainted|Tainted:).*)|\s*$)")
         .expect("cpu line regex")
 });
 
@@ -94,7 +95,10 @@ fn plain_frame(s: &str) -> Option<String> {
         let name = c.get(2)?.as_str();
         return Some(if c.get(1).is_some() { format!("? {name}") } else { name.to_string() });
     }
-    ARM_FRAME.captures(s).and_then(|c| c.get(1)).map(|m| m.as_str().to_string())
+    ARM_FRAME
+        .captures(s)
+        .and_then(|c| c.get(1).or_else(|| c.get(2)))
+        .map(|m| m.as_str().to_string())
 }
 
 /// Register dump, `Code:`, `Modules linked in:`, `Hardware name:` and similar lines of a dump.
@@ -189,7 +193,14 @@ mod tests {
                 "? __alloc_pages_nodemask+0x77f/0x940",
             ),
             ("[<8066c218>] __schedule+0x2b8/0x7fc", "__schedule+0x2b8/0x7fc"),
+            (
+                "[c0000000fe3c7a90] [c000000000015d74] __switch_to+0x104/0x170 (unreliable)",
+                "__switch_to+0x104/0x170",
+            ),
+            (" ([<000000000011b27a>] __schedule+0x2aa/0x6a0)", "__schedule+0x2aa/0x6a0"),
             ("[<c04d1b44>] (__schedule) from [<c04d2070>] (schedule+0x50/0xb4)", "__schedule"),
+            (" __schedule from schedule+0x20/0xac", "__schedule"),
+            (" do_notify_resume+0x40/0x1b8 (P)", "do_notify_resume+0x40/0x1b8"),
             (
                 "Aug 26 00:03:33 [34315.158202]  ? wbt_rqw_done+0xe0/0xe0",
                 "? wbt_rqw_done+0xe0/0xe0",
@@ -219,6 +230,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!((h.comm.as_str(), h.pid), ("z_wr_iss/0", Some(1663)));
+        let h = dump_header(
+            "CPU: 21 PID: 0 Comm: swapper/21 Kdump: loaded Tainted: P           OE  ------------   3.10.0-1062.el7.x86_64 #1",
+        )
+        .unwrap();
+        assert_eq!((h.comm.as_str(), h.pid), ("swapper/21", Some(0)));
         let h = dump_header("CPU: 3 UID: 0 PID: 5 Comm: kworker/3:0").unwrap();
         assert_eq!((h.comm.as_str(), h.pid, h.tainted), ("kworker/3:0", Some(5), None));
     }

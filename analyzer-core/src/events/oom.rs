@@ -25,7 +25,7 @@ static GFP_MASK: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static KILL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?:Out of memory|Memory cgroup out of memory)(?: \(oom_kill_allocating_task\))?: )?Kill(ed)? process (\d+)(?:, UID \d+,)? \((.+?)\)(.*)$")
+    Regex::new(r"^(?:(?:Out of memory|Memory cgroup out of memory)(?: \(oom_kill_allocating_task\))?: )?Kill(ed)? process (\d+)(?:, UID \d+,)? \((.+?)\)((?:\s|,).*|)$")
         .expect("oom kill regex")
 });
 
@@ -238,6 +238,17 @@ mod tests {
         let mem = f.mem_info.unwrap();
         assert_eq!(mem.counters.get("active_anon"), Some(&12));
         assert_eq!(mem.zones[0].min_kb, Some(43192));
+    }
+
+    #[test]
+    fn victim_names_with_parentheses() {
+        let mut b = Builder::start("Out of memory: Killed process 15925 ((resolved)) total-vm:168424kB, anon-rss:4064kB, file-rss:3584kB, shmem-rss:0kB").unwrap();
+        assert_eq!(b.step("oom_reaper: reaped process 15925 ((resolved)), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB"), Step::Done);
+        let f = b.finish();
+        assert_eq!(
+            (f.victim.as_deref(), f.pid, f.file_rss_kb),
+            (Some("(resolved)"), Some(15925), Some(3584))
+        );
     }
 
     #[test]

@@ -20,8 +20,10 @@ const NOISE_LIMIT: u8 = 3;
 const MAX_ZONES: usize = 64;
 
 static PAGE_HEAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(.+?): page allocation (?:failure|stalls for (\d+)ms)[.:,]? ?order:(\d+)(.*)$")
-        .expect("page allocation headline regex")
+    Regex::new(
+        r"^(?:(.+?): )?page allocation (?:failure|stalls for (\d+)ms)[.:,]? ?order:(\d+)(.*)$",
+    )
+    .expect("page allocation headline regex")
 });
 
 static VMALLOC_HEAD: LazyLock<Regex> = LazyLock::new(|| {
@@ -83,7 +85,8 @@ impl Builder {
         let mut fields = PageAllocFailure::default();
         let rest;
         if let Some(c) = PAGE_HEAD.captures(msg) {
-            fields.process = c.get(1)?.as_str().to_string();
+            // 4.5–4.11 print the name with its own printk: a split line starts at `page`.
+            fields.process = c.get(1).map(|m| m.as_str().to_string()).unwrap_or_default();
             fields.stall_ms = c.get(2).and_then(|m| m.as_str().parse().ok());
             fields.kind =
                 if fields.stall_ms.is_some() { AllocKind::Stall } else { AllocKind::Page };
@@ -145,6 +148,9 @@ impl Builder {
                 return Step::End;
             }
             self.fields.pid = h.pid;
+            if self.fields.process.is_empty() {
+                self.fields.process = h.comm;
+            }
             return self.take();
         }
         match call_trace::trace_line(s) {

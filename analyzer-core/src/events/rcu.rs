@@ -38,9 +38,15 @@ impl Builder {
             return None;
         }
         let c = HEAD.captures(msg)?;
+        // Older kernels print everything on the headline: `INFO: rcu_sched_state detected stall
+        // on CPU 0 (t=105060 jiffies)`, `… stalls on CPUs/tasks: { 2} (detected by 7, t=15002 jiffies)`.
         let fields = RcuStall {
             flavor: c.get(1).map(|m| m.as_str().to_string()),
             detected_on: c.get(3).map(|m| m.as_str().to_string()),
+            jiffies: JIFFIES
+                .captures(msg)
+                .and_then(|j| j.get(1))
+                .and_then(|j| j.as_str().parse().ok()),
             ..RcuStall::default()
         };
         Some(Builder { fields, noise: 0 })
@@ -118,5 +124,18 @@ mod tests {
         );
         let b = Builder::start("INFO: rcu_preempt self-detected stall on CPU").unwrap();
         assert_eq!(b.finish().detected_on.as_deref(), Some("CPU"));
+        let f = Builder::start("INFO: rcu_sched_state detected stall on CPU 0 (t=105060 jiffies)")
+            .unwrap()
+            .finish();
+        assert_eq!((f.flavor.as_deref(), f.jiffies), (Some("rcu_sched_state"), Some(105060)));
+        let mut b = Builder::start("rcu: INFO: rcu_sched self-detected stall on CPU").unwrap();
+        assert_eq!(b.step("rcu:     1-....: (8382 ticks this GP) idle=3a04/1/0x40000002 softirq=118/122 fqs=1344"), Step::Take);
+        assert_eq!(b.step("rcu:     (t=8403 jiffies g=-1055 q=60 ncpus=2)"), Step::Take);
+        assert_eq!(b.step(" __schedule from schedule+0x20/0xac"), Step::Take);
+        let f = b.finish();
+        assert_eq!(
+            (f.jiffies, f.call_trace.as_slice()),
+            (Some(8403), &["__schedule".to_string()][..])
+        );
     }
 }

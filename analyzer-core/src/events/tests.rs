@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::EventKind;
+use crate::model::{EventKind, XfsClass};
 
 /// Feeds lines whose prefix is `[  12.345678] ` (stripped) or absent (passed as is).
 fn assemble(lines: &[&str]) -> (Vec<Assembled<u64>>, Assembler<u64>) {
@@ -138,6 +138,21 @@ fn xfs_frames_in_a_hung_task_are_no_xfs_event() {
 }
 
 #[test]
+fn a_headline_of_another_kind_is_never_swallowed() {
+    let (events, _) = assemble(&[
+        "[ 1.0] rcu: INFO: rcu_sched detected stalls on CPUs/tasks:",
+        "[ 1.0] rcu: \t1-...!: (0 ticks this GP) idle=cf8/0/0x0 softirq=20/20 fqs=0",
+        "[ 2.0] INFO: task rcu_tasks_kthre:10 blocked for more than 120 seconds.",
+        "[ 2.0] XFS (dm-0): metadata I/O error in \"xlog_iodone\" at daddr 0x1 len 8 error 5",
+        "[ 3.0] Out of memory: Killed process 4321 (xfs_io) total-vm:2000kB, anon-rss:1600kB",
+    ]);
+    assert_eq!(
+        kinds(&events),
+        [EventKind::RcuStall, EventKind::HungTask, EventKind::XfsError, EventKind::OomKill]
+    );
+}
+
+#[test]
 fn triggers_cover_every_headline() {
     for headline in [
         "INFO: task a:1 blocked for more than 120 seconds.",
@@ -160,4 +175,106 @@ fn triggers_cover_every_headline() {
         assert!(Builder::start(headline).is_some(), "{headline}");
         assert!(TRIGGERS.iter().any(|t| headline.contains(t)), "{headline}");
     }
+}
+
+/// Pieces of real reports, recombined at random: whatever the order, truncation or junk, the
+/// assembler never panics, keeps its evidence bounded and starts every event at a headline.
+const PIECES: &[&str] = &[
+    "INFO: task kworker/u8:2:1234 blocked for more than 120 seconds.",
+    "      Tainted: G        W   E     4.19.0-6-amd64 #1",
+    "task:jbd2/sda1-8     state:D stack:    0 pid:  161 ppid:     2 flags:0x00004000",
+    "Call Trace:",
+    " <TASK>",
+    " </TASK>",
+    " [<ffffffff8160a1b9>] schedule+0x29/0x70",
+    " ? xfs_log_force+0x7a/0x1b0 [xfs]",
+    "java: page allocation failure: order:0, mode:0x2084120(GFP_ATOMIC|__GFP_COLD|__GFP_COMP)",
+    "CPU: 7 PID: 111104 Comm: java Not tainted 4.9.24-coreos #1",
+    "Mem-Info:",
+    "active_anon:14091 inactive_anon:3805083 isolated_anon:2336",
+    "Node 0 DMA free:13308kB boost:0kB min:64kB low:80kB high:96kB present:15992kB managed:15360kB",
+    "Node 0 Normal: 7073*4kB (UMEH) 1922*8kB (UMEH) 0*4096kB = 150484kB",
+    "4145555 pages RAM",
+    "98748 pages reserved",
+    "0 pages hwpoisoned",
+    "XFS (dm-1): Metadata corruption detected at xfs_attr3_leaf_read_verify+0x58",
+    "/0x100, block 0x3a3a570",
+    "XFS (vda1): xfs_do_force_shutdown(0x2) called from line 1203 of file fs/xfs/xfs_log.c.  Return address = 0x1",
+    "XFS (vda1): Log I/O Error Detected.  Shutting down filesystem",
+    "XFS (vda1): Please umount the filesystem and rectify the problem(s)",
+    "00000000: 49 4e 81 a4 03 02 00 00 00 00 00 00 00 00 00 00  IN..............",
+    "a invoked oom-killer: gfp_mask=0x201da, order=0, oom_score_adj=0",
+    "Out of memory: Killed process 4321 (stress) total-vm:2000000kB, anon-rss:1600000kB",
+    "BUG: kernel NULL pointer dereference, address: 0000000000000008",
+    "Oops: 0000 [#1] SMP PTI",
+    "---[ end trace 5d2b1d2c0e9f1a3c ]---",
+    "Kernel panic - not syncing: Fatal exception",
+    "blk_update_request: I/O error, dev sda, sector 2048",
+    "watchdog: BUG: soft lockup - CPU#3 stuck for 23s! [kworker/3:1:1234]",
+    "rcu: INFO: rcu_sched detected stalls on CPUs/tasks:",
+    "Future hung task reports are suppressed, see sysctl kernel.hung_task_warnings",
+    "systemd[1]: Started Session 12 of user root.",
+    "",
+    "INFO: task a:99999999999999999999 blocked for more than 99999999999999999999999 seconds.",
+    "Node 0 DMA: 99999999999999999999999*4kB = 1kB",
+];
+
+proptest::proptest! {
+    #[test]
+    fn any_mix_of_report_lines_is_assembled_safely(
+        picks in proptest::collection::vec((0..PIECES.len(), proptest::bool::ANY, 0usize..40), 0..300)
+    ) {
+        let mut asm = Assembler::new();
+        let mut out = Vec::new();
+        let mut starts = Vec::new();
+        for (i, (piece, prefixed, cut)) in picks.iter().enumerate() {
+            let msg = PIECES[*piece];
+            // Truncated lines, cut at any char boundary.
+            let msg = msg.char_indices().nth(*cut * 3).map_or(msg, |(at, _)| &msg[..at]);
+            let raw = if *prefixed { format!("[  12.345678] {msg}") } else { msg.to_string() };
+            asm.push(i as u64 + 1, &raw, msg, &(), &mut out);
+            starts.push(Builder::start(msg.trim()).is_some());
+        }
+        asm.finish(&mut out);
+        for e in &out {
+            proptest::prop_assert!(e.lines.len() <= MAX_LINES);
+            proptest::prop_assert_eq!(e.lines[0].line, e.line);
+            proptest::prop_assert!(starts[e.line as usize - 1]);
+        }
+        proptest::prop_assert!(!asm.is_open());
+    }
+}
+
+#[test]
+fn xfs_internal_error_report_then_shutdown() {
+    // kubernetes/node-problem-detector#845 (RHEL 4.18).
+    let (events, _) = assemble(&[
+        "XFS (dm-4): Internal error xfs_iunlink_remove at line 2038 of file fs/xfs/xfs_inode.c.  Caller xfs_ifree+0x33/0x130 [xfs]",
+        "XFS (dm-4): Corruption detected. Unmount and run xfs_repair",
+        "XFS (dm-4): xfs_inactive_ifree: xfs_ifree returned error -117",
+        "XFS (dm-4): xfs_do_force_shutdown(0x1) called from line 1788 of file fs/xfs/xfs_inode.c.  Return address = 000000009d022bf1",
+        "XFS (dm-4): I/O Error Detected. Shutting down filesystem",
+        "XFS (dm-4): Please umount the filesystem and rectify the problem(s)",
+    ]);
+    let xfs: Vec<&crate::model::XfsError> = events
+        .iter()
+        .filter_map(|e| match &e.fields {
+            EventFields::XfsError(x) => Some(x),
+            _ => None,
+        })
+        .collect();
+    let summary: Vec<_> = xfs
+        .iter()
+        .map(|x| (x.class, x.errno, x.location.as_deref(), x.repair_advice.is_some()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (XfsClass::Corruption, None, Some("fs/xfs/xfs_inode.c:2038"), true),
+            (XfsClass::Other, Some(117), Some("xfs_inactive_ifree"), false),
+            (XfsClass::Shutdown, None, Some("fs/xfs/xfs_inode.c:1788"), true),
+        ]
+    );
+    assert_eq!(xfs[2].shutdown_flags.as_deref(), Some("0x1"));
+    assert_eq!(events[2].lines.len(), 3);
 }

@@ -52,6 +52,16 @@ fn is_repair_advice(text: &str) -> bool {
         || t.starts_with("Please unmount the filesystem")
 }
 
+/// The repair advice inside a longer line (`Corruption detected. Unmount and run xfs_repair`,
+/// `… Please unmount and run xfs_repair (>= v4.3) to resolve.`).
+fn advice_within(text: &str) -> Option<&str> {
+    ["Unmount and run xfs_repair", "Please unmount and run xfs_repair"]
+        .iter()
+        .find_map(|a| text.find(a))
+        .and_then(|at| text.get(at..))
+        .map(str::trim)
+}
+
 /// Follow-up lines of a report that are never events of their own.
 fn is_follow_up(text: &str) -> bool {
     text.starts_with(' ')
@@ -105,6 +115,7 @@ fn classify(text: &str) -> Option<XfsClass> {
         || t.starts_with("I/O error in filesystem")
         || t.starts_with("Failing async write")
         || t.starts_with("writeback error on sector")
+        || t.starts_with("page discard on page")
     {
         return Some(XfsClass::IoError);
     }
@@ -114,7 +125,7 @@ fn classify(text: &str) -> Option<XfsClass> {
     {
         return Some(XfsClass::Corruption);
     }
-    if contains_any(t, &["error", "Error", "ERROR", "failed", "Failed"]) {
+    if contains_any(t, &["error", "Error", "ERROR", "failed", "Failed", "can't", "cannot"]) {
         return Some(XfsClass::Other);
     }
     None
@@ -145,6 +156,7 @@ impl Builder {
         if class == XfsClass::Shutdown && is_reason_line(text) {
             fields.shutdown_reason = Some(text.to_string());
         }
+        fields.repair_advice = advice_within(text).map(str::to_string);
         Some(Builder { fields, texts: vec![text.to_string()], wrap_ok: true })
     }
 
@@ -175,6 +187,15 @@ impl Builder {
                 return Step::Take;
             }
             if is_follow_up(text) {
+                return Step::Take;
+            }
+            // `xfs_corruption_error` ends its report with `Corruption detected. Unmount and run
+            // xfs_repair`, after the `Internal error` line, stack dump and hex dump.
+            if self.fields.class == XfsClass::Corruption
+                && text.starts_with("Corruption detected")
+                && let Some(advice) = advice_within(text)
+            {
+                self.fields.repair_advice.get_or_insert_with(|| advice.to_string());
                 return Step::Take;
             }
             if self.fields.class == XfsClass::Shutdown
@@ -233,7 +254,7 @@ fn is_reason_line(text: &str) -> bool {
 }
 
 static ERRNO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:error|err)\s*(-?\d+)\b").expect("errno regex"));
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:error|err)\s*[=:]?\s*(-?\d+)\b").expect("errno regex"));
 
 static LOCATIONS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     [

@@ -50,6 +50,11 @@ fn headlines_of_every_era() {
         (f.kind, f.size_bytes, f.gfp_mask.as_str()),
         (AllocKind::Vmalloc, Some(8192), "0xdc0")
     );
+    let f = head("insmod: vmalloc: allocation failure, allocated 4096 of 8192 bytes, mode:0xd0");
+    assert_eq!(
+        (f.kind, f.size_bytes, f.gfp_mask.as_str()),
+        (AllocKind::Vmalloc, Some(8192), "0xd0")
+    );
     for not in [
         "allocation failed: out of vmalloc space - use vmalloc=<size> to increase",
         "Dentry cache hash table entries: 2097152 (order: 12, 16777216 bytes, linear)",
@@ -139,4 +144,15 @@ fn unrelated_line_ends_the_dump_and_zone_without_numa() {
     assert_eq!(p.line("atlantic 0000:01:00.0 enp1s0: device open failure"), MemStep::No);
     let mem = p.finish().unwrap();
     assert_eq!((mem.zones[0].node, mem.zones[0].buddy.as_ref().map(Vec::len)), (None, Some(14)));
+}
+
+#[test]
+fn headline_split_from_its_task_name() {
+    let mut b = Builder::start(
+        "page allocation failure: order:0, mode:0x2084120(GFP_ATOMIC|__GFP_COLD|__GFP_COMP)",
+    )
+    .unwrap();
+    assert_eq!(b.step("CPU: 7 PID: 111104 Comm: java Not tainted 4.9.24-coreos #1"), Step::Take);
+    let f = b.finish();
+    assert_eq!((f.process.as_str(), f.pid, f.order), ("java", Some(111104), 0));
 }

@@ -117,8 +117,18 @@ fn corruption_reports_and_their_follow_up_lines() {
         (XfsClass::Corruption, Some("fs/xfs/libxfs/xfs_alloc.c:1423"))
     );
     assert_eq!(f.call_trace, ["dump_stack+0x5c/0x80", "xfs_corruption_error+0x81/0x90 [xfs]"]);
-    // `Corruption detected. Unmount and run xfs_repair` is a report of its own.
-    assert_eq!(steps[4], Step::End);
+    // `Corruption detected. Unmount and run xfs_repair` closes the same report.
+    assert_eq!(steps[4], Step::Take);
+    assert_eq!(f.repair_advice.as_deref(), Some("Unmount and run xfs_repair"));
+    let (f, _) = run(
+        "XFS (sdb): Corruption warning: Metadata has LSN (1:2) ahead of current LSN (1:1). Please unmount and run xfs_repair (>= v4.3) to resolve.",
+        &[],
+    );
+    assert_eq!(f.class, XfsClass::Corruption);
+    assert_eq!(
+        f.repair_advice.as_deref(),
+        Some("Please unmount and run xfs_repair (>= v4.3) to resolve.")
+    );
 
     let (f, steps) = run(
         "XFS (dm-1): Metadata CRC error detected at xfs_agf_read_verify+0x77/0x100 [xfs], xfs_agf block 0x1",
@@ -184,7 +194,28 @@ fn classes() {
         class("XFS: Assertion failed: 0, file: fs/xfs/xfs_inode.c, line: 1234"),
         Some(XfsClass::Other)
     );
+    assert_eq!(
+        class("XFS (sdb): Filesystem has duplicate UUID 5d5b4c66-0b5e - can't mount"),
+        Some(XfsClass::Other)
+    );
+    assert_eq!(
+        class("XFS (dm-0): page discard on page 00000000a1b2c3d4, inode 0x83, offset 0."),
+        Some(XfsClass::IoError)
+    );
+    assert_eq!(
+        class(
+            "XFS (sda): Corruption of on-disk metadata (0x10) detected at xfs_btree_check+0x1/0x2 [xfs] (fs/xfs/libxfs/xfs_btree.c:123).  Shutting down filesystem."
+        ),
+        Some(XfsClass::Shutdown)
+    );
+    let f = Builder::start("XFS: Invalid device [/dev/sdb], error=-15").unwrap().finish();
+    assert_eq!((f.device, f.class, f.errno), (None, XfsClass::Other, Some(15)));
+    assert_eq!(
+        class("XFS (dm-3): log recovery write I/O error at daddr 0x1 len 4096 error -5"),
+        Some(XfsClass::LogError)
+    );
     for normal in [
+        "XFS (dm-2): Torn write (CRC failure) detected at log block 0x3c0. Truncating head block from 0x3c8.",
         "XFS (dm-0): Mounting V5 Filesystem",
         "XFS (loop5): Mounting V5 Filesystem 216ac556-4f80-48ce-a0aa-a5307d37371e",
         "XFS (loop5): Ending clean mount",
