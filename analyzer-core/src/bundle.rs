@@ -245,3 +245,6 @@ pub struct BundleSummary {
     /// Problems met while reading: damage, caps, unreadable members.
     pub problems: Vec<Problem>,
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,1 +1,4 @@
 //! End-to-end tests of the `sosalyzer` binary against the bundles in `samples/`.
+
+/// `sosalyzer inventory` on every input form and on bad input.
+mod inventory;
