@@ -66,6 +66,7 @@ pub enum InputFormat {
 
 mod archive;
 mod folder;
+mod guard;
 mod member;
 mod pipeline;
 mod session;

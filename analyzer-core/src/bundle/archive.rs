@@ -8,6 +8,7 @@ use std::io::{self, BufRead, BufReader, Read};
 
 use tar::EntryType;
 
+use super::guard::TarGuard;
 use super::pipeline::{Pipeline, decoder, decoder_send};
 use super::session::{Session, resolve_link};
 use super::sniff::{compression_of, is_nested_report_name};
@@ -48,7 +49,7 @@ pub(crate) fn read(
     let file = File::open(&input.path).map_err(io_error(input))?;
     let stream = decoder_send(file, compression).map_err(io_error(input))?;
     let pipeline = Pipeline::spawn(stream).map_err(io_error(input))?;
-    let mut archive = tar::Archive::new(pipeline);
+    let mut archive = tar::Archive::new(TarGuard::new(pipeline));
     let mut buf = Vec::new();
     let label = label_of(input);
     let format = compression.tar_format();
@@ -59,8 +60,8 @@ pub(crate) fn read(
     let info = BundleInfo { label: label.clone(), kind: input.kind, format };
     let mut session = Session::begin(info, visitor);
     let end = walk(&mut archive, &mut session, &mut buf, visitor);
-    let mut pipeline = archive.into_inner();
-    finish_stream(&mut session, &label, end, &mut pipeline, |p| Some(p.offset()));
+    let mut rest = archive.into_inner();
+    finish_stream(&mut session, &label, end, &mut rest, |g| Some(g.get_ref().offset()));
     session.finish(visitor);
     Ok(())
 }
@@ -287,7 +288,7 @@ pub(crate) fn read_nested(
     let mut session = Session::begin(info, visitor);
     match decoder(peek, compression) {
         Ok(stream) => {
-            let mut archive = tar::Archive::new(stream);
+            let mut archive = tar::Archive::new(TarGuard::new(stream));
             let end = walk(&mut archive, &mut session, buf, visitor);
             let mut rest = archive.into_inner();
             finish_stream(&mut session, &label, end, &mut rest, |_| None);
