@@ -66,6 +66,7 @@ pub enum InputFormat {
 
 mod archive;
 mod folder;
+mod guard;
 mod member;
 mod pipeline;
 mod session;
@@ -245,3 +246,6 @@ pub struct BundleSummary {
     /// Problems met while reading: damage, caps, unreadable members.
     pub problems: Vec<Problem>,
 }
+
+#[cfg(test)]
+mod tests;

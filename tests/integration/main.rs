@@ -1,4 +1,6 @@
 //! End-to-end tests of the `sosalyzer` binary against the bundles in `samples/`.
 
-// `sosalyzer timeline` and `sosalyzer parse dmesg|syslog|journal`.
+/// `sosalyzer inventory` on every input form and on bad input.
+mod inventory;
+/// `sosalyzer timeline` and `sosalyzer parse dmesg|syslog|journal`.
 mod timeline;

@@ -15,7 +15,8 @@ use crate::cli::{InventoryArgs, TextOrJson};
 
 /// Runs `sosalyzer inventory`.
 pub fn run(args: InventoryArgs) -> anyhow::Result<ExitCode> {
-    let inventories = inventory(&args.path)?;
+    // The core error already names the path and the cause in one line.
+    let inventories = inventory(&args.path).map_err(|e| anyhow::anyhow!("{e}"))?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.format {

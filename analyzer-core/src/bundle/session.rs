@@ -150,6 +150,14 @@ impl Session {
                 ),
             ));
         }
+        let short = size.filter(|&s| !class.gzip && counts.bytes < s);
+        if let (Some(expected), Ok(())) = (short, &result) {
+            status = SourceStatus::Truncated;
+            self.problems.push(Problem::file(
+                path,
+                format!("only {} of its {expected} bytes are in the archive", counts.bytes),
+            ));
+        }
         if let Err(e) = result {
             status =
                 if counts.bytes == 0 { SourceStatus::Unreadable } else { SourceStatus::Truncated };
