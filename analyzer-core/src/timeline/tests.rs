@@ -260,3 +260,16 @@ fn escaped_newlines_are_continuation_messages() {
         other => panic!("not an XFS event: {other:?}"),
     }
 }
+
+#[test]
+fn events_of_one_file_are_capped() {
+    let line = "[   12.000000] XFS (dm-0): xfs_log_force: error -5 returned.\n";
+    let text = line.repeat(MAX_EVENTS_PER_SOURCE + 7);
+    let mut b = TimelineBuilder::new(None);
+    let stats = b.read_log("dmesg", SourceKind::Dmesg, &mut text.as_bytes()).unwrap();
+    assert_eq!(stats.events, MAX_EVENTS_PER_SOURCE as u64 + 7);
+    let out = b.finish(&HostFacts::default());
+    assert_eq!(out.events.len(), MAX_EVENTS_PER_SOURCE);
+    assert_eq!(out.problems.len(), 1);
+    assert!(out.problems[0].message.starts_with("7 more events"), "{}", out.problems[0].message);
+}
