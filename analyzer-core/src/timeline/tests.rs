@@ -273,3 +273,32 @@ fn events_of_one_file_are_capped() {
     assert_eq!(out.problems.len(), 1);
     assert!(out.problems[0].message.starts_with("7 more events"), "{}", out.problems[0].message);
 }
+
+#[test]
+fn journal_monotonic_matches_dmesg_by_printk_time() {
+    let journal = "[ 8552.120624] node1 kernel: INFO: task jbd2/sda1-8:161 blocked for more than 120 seconds.\n\
+                   [ 8552.127680] node1 kernel: \"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.\n";
+    let mut b = TimelineBuilder::new(None);
+    b.read_log("sos_commands/kernel/dmesg", SourceKind::Dmesg, &mut DMESG_HUNG.as_bytes()).unwrap();
+    b.read_log("journalctl_--output_short-monotonic", SourceKind::Journal, &mut journal.as_bytes())
+        .unwrap();
+    let out = b.finish(&host());
+    assert_eq!(out.events.len(), 1);
+    let lines: Vec<u64> = out.events[0].sources.iter().map(|s| s.line).collect();
+    assert_eq!(lines, [2, 1]);
+}
+
+#[test]
+fn dmesg_ctime_is_local_time_in_the_host_offset() {
+    // `dmesg -T` on a CET host, and the same report in messages.
+    let dmesg_t = "[Mon Mar  4 11:22:32 2024] INFO: task jbd2/sda1-8:161 blocked for more than 120 seconds.\n";
+    let messages = "Mar  4 11:22:33 node1 kernel: INFO: task jbd2/sda1-8:161 blocked for more than 120 seconds.\n";
+    let mut b = TimelineBuilder::new(None);
+    b.read_log("sos_commands/kernel/dmesg_-T", SourceKind::Dmesg, &mut dmesg_t.as_bytes()).unwrap();
+    b.read_log("var/log/messages", SourceKind::Syslog, &mut messages.as_bytes()).unwrap();
+    let out = b.finish(&HostFacts { utc_offset_secs: Some(3600), ..host() });
+    assert_eq!(out.events.len(), 1);
+    assert_eq!(out.events[0].sources.len(), 2);
+    assert_eq!(out.events[0].time.wall, Some("2024-03-04T10:22:33Z".parse().unwrap()));
+    assert_eq!(out.events[0].time.raw, "[Mon Mar  4 11:22:32 2024]");
+}
