@@ -115,7 +115,7 @@ pub struct TimelineOutput {
     pub log_match_counts: Vec<u64>,
     /// Boots seen, oldest first.
     pub boots: Vec<Boot>,
-    /// Problems met while reading (over-long lines, read errors).
+    /// Problems met while reading (over-long lines, events beyond the cap).
     pub problems: Vec<Problem>,
 }
 
@@ -182,7 +182,7 @@ impl TimelineBuilder {
     /// The line format is read per line, with `kind` settling ambiguous lines.
     ///
     /// On a read error the lines read so far are kept (events included) and the error is
-    /// returned, so the caller can mark the source truncated.
+    /// returned, so the caller can mark the source truncated and record the problem.
     pub fn read_log(
         &mut self,
         path: &str,
@@ -246,9 +246,6 @@ impl TimelineBuilder {
             kind,
             segments: reading.boots.segments,
         });
-        if let Err(err) = &result {
-            self.problems.push(Problem::file(path, format!("read error: {err}")));
-        }
         result.map(|()| reading.stats)
     }
 
