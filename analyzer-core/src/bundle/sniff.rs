@@ -190,7 +190,9 @@ pub fn detect_text_kind(text: &str) -> Option<SourceKind> {
         return Some(SourceKind::Dmesg);
     }
     if most(&is_syslog_line) {
-        return Some(SourceKind::Syslog);
+        // journalctl prints the day zero-padded (`Mar 05`), rsyslog space-padded (`Mar  5`).
+        let zero_padded = lines.iter().any(|l| l.as_bytes().get(3..5) == Some(b" 0"));
+        return Some(if zero_padded { SourceKind::Journal } else { SourceKind::Syslog });
     }
     if first.starts_with("cpu ") && count(&|l: &str| l.starts_with("btime ")) > 0 {
         return Some(SourceKind::ProcStat);
