@@ -283,7 +283,8 @@ fn is_syslog_line(line: &str) -> bool {
 
 fn open_folder(path: &Path) -> Result<Input, Error> {
     let has = |name: &str| path.join(name).exists();
-    let kind = if has("version.txt") || has("sos_commands") || has("sos_logs") {
+    // An extracted `sos collect` archive has `sos_logs/` too, but no `version.txt`.
+    let kind = if has("version.txt") || has("sos_commands") {
         InputKind::Sosreport
     } else if has("basic-environment.txt") || has("memory.txt") && has("boot.txt") {
         InputKind::Supportconfig
@@ -294,6 +295,8 @@ fn open_folder(path: &Path) -> Result<Input, Error> {
             format: InputFormat::Directory,
             form: Form::CollectFolder,
         });
+    } else if has("sos_logs") {
+        InputKind::Sosreport
     } else {
         return Err(Error::NotABundle {
             path: path.to_path_buf(),
