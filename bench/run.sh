@@ -15,18 +15,22 @@ bin=target/release/sosalyzer
 ls -l "$out/bench.tar.xz"
 xz -dc "$out/bench.tar.xz" | wc -c | awk '{printf "decompressed: %.1f MB\n", $1/1e6}'
 
-measure() { # label, command...
-    local label=$1; shift
-    local times=() rss=() cpus=()
-    for _ in $(seq "$runs"); do
-        /usr/bin/time -f '%e %M %U %S' -o "$out/time.txt" "$@" > /dev/null
+# Runs alternate between the two commands so both see the same machine load.
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+declare -A wall cpu rss
+labels=("xz -dc" "sosalyzer inventory")
+commands=("xz -dc $out/bench.tar.xz" "$bin inventory $out/bench.tar.xz")
+for _ in $(seq "$runs"); do
+    for i in 0 1; do
+        # shellcheck disable=SC2086
+        /usr/bin/time -f '%e %M %U %S' -o "$out/time.txt" ${commands[$i]} > /dev/null
         read -r t m u s < "$out/time.txt"
-        times+=("$t"); rss+=("$m"); cpus+=("$(echo "$u + $s" | bc -l)")
+        wall[$i]+="$t "; rss[$i]+="$m "; cpu[$i]+="$(echo "$u + $s" | bc -l) "
     done
-    median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+done
+for i in 0 1; do
+    # shellcheck disable=SC2086
     printf '%-22s wall median %6.2f s  cpu median %6.2f s  peak RSS %6.1f MB  (wall: %s)\n' \
-        "$label" "$(median "${times[@]}")" "$(median "${cpus[@]}")" \
-        "$(echo "$(median "${rss[@]}")/1024" | bc -l)" "${times[*]}"
-}
-measure "xz -dc" xz -dc "$out/bench.tar.xz"
-measure "sosalyzer inventory" "$bin" inventory "$out/bench.tar.xz"
+        "${labels[$i]}" "$(median ${wall[$i]})" "$(median ${cpu[$i]})" \
+        "$(echo "$(median ${rss[$i]})/1024" | bc -l)" "${wall[$i]}"
+done

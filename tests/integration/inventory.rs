@@ -163,6 +163,24 @@ fn sos_collect_gives_one_inventory_per_inner_report() {
 }
 
 #[test]
+fn an_extracted_sos_collect_folder_reads_each_inner_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = Command::new("tar")
+        .arg("-xf")
+        .arg(sample("sos-collector-2026-11-23-kqzvb.tar"))
+        .arg("-C")
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let all = json(&dir.path().join("sos-collector-2026-11-23-kqzvb"));
+    let all = all.as_array().expect("several bundles: an array");
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[1]["host"]["hostname"], "node2");
+    assert_eq!(all[1]["input"]["format"], "tar.xz");
+}
+
+#[test]
 fn encrypted_bundle_says_how_to_decrypt() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("secured-sosreport-db01-2026-11-23-abcdefg.tar.xz.gpg");

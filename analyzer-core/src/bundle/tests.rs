@@ -436,3 +436,56 @@ fn the_collect_sample_is_one_bundle_per_inner_report() {
         assert!(summary.sources.iter().any(|s| s.kind == SourceKind::Dmesg && s.lines == 45));
     }
 }
+
+// --- No panic on damaged input ---------------------------------------------------------------
+
+#[test]
+fn damaged_archives_never_panic() {
+    let compressed = std::fs::read(sample("sos4-rhel8.tar.xz")).unwrap();
+    let mut tar = Vec::new();
+    liblzma::read::XzDecoder::new(&compressed[..]).read_to_end(&mut tar).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for round in 0..60 {
+        let mut bytes = tar.clone();
+        for _ in 0..(1 + round % 8) {
+            let at = (next() % bytes.len() as u64) as usize;
+            bytes[at] = next() as u8;
+        }
+        if round % 3 == 0 {
+            bytes.truncate((next() % bytes.len() as u64) as usize + 1);
+        }
+        let path = write_temp(&dir, "damaged.tar", &bytes);
+        if let Ok(input) = open(&path) {
+            let mut record = Record::default();
+            input.read(&mut record).unwrap();
+            assert!(!record.summaries.is_empty());
+        }
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn text_sniffing_never_panics(text in "\\PC{0,400}") {
+        let _ = detect_text_kind(&text);
+        let _ = crate::parse::uname::parse(&text);
+        let _ = crate::parse::uptime::parse(&text);
+        let _ = crate::parse::date::parse(&text);
+        let _ = crate::parse::date::parse_timedatectl(&text);
+        let _ = crate::parse::procstat::parse(&text);
+        let _ = crate::parse::version::parse(&text);
+        let _ = crate::parse::manifest::parse(&text);
+    }
+
+    #[test]
+    fn date_like_lines_never_panic(day in 0u32..40, h in 0u32..30, m in 0u32..70, year in 0u32..100_000, zone in "[A-Z+\\-0-9:]{1,7}") {
+        let _ = crate::parse::date::parse(&format!("Mon Nov {day} {h}:{m}:59 {zone} {year}"));
+        let _ = crate::parse::uptime::parse(&format!(" {h}:{m}:00 up {year} days, {h}:{m},  1 user"));
+    }
+}
