@@ -35,7 +35,7 @@
 //! # Boots
 //! A file's boots are split where the kernel starts again: a kernel `Linux version` (or
 //! `Command line:`) line, printk time going back, a journal `-- Reboot --`/`-- Boot … --`.
-//! Boot starts from every file and the host's boot time are put on one list (starts within two
+//! Boot starts from every file and the host's boot time are put on one list (starts within five
 //! minutes are one boot) and numbered from the oldest; the current dmesg is the last boot.
 //!
 //! # De-duplication

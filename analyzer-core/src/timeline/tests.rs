@@ -302,3 +302,28 @@ fn dmesg_ctime_is_local_time_in_the_host_offset() {
     assert_eq!(out.events[0].time.wall, Some("2024-03-04T10:22:33Z".parse().unwrap()));
     assert_eq!(out.events[0].time.raw, "[Mon Mar  4 11:22:32 2024]");
 }
+
+#[test]
+fn late_logged_boot_lines_still_find_their_boot() {
+    // imklog read the kernel's first lines three minutes late; a live line later tells the
+    // real start (wall − printk).
+    let kern_log = "\
+Mar  4 08:03:00 node1 kernel: [    0.000000] Linux version 5.4.0-97-generic (buildd@lcy02-amd64-032)
+Mar  4 08:03:00 node1 kernel: [    2.500000] XFS (sda1): Mounting V5 Filesystem
+Mar  4 08:06:40 node1 kernel: [  400.000000] XFS (sdb1): Mounting V5 Filesystem
+";
+    // A file that starts mid-boot: its printk times place it in the boot before.
+    let kern_log_1 =
+        "Mar  3 12:00:00 node1 kernel: [86400.000000] XFS (sdb1): Unmounting Filesystem\n";
+    let mut b = TimelineBuilder::new(None);
+    b.read_log("var/log/kern.log.1", SourceKind::Syslog, &mut kern_log_1.as_bytes()).unwrap();
+    b.read_log("var/log/kern.log", SourceKind::Syslog, &mut kern_log.as_bytes()).unwrap();
+    let out = b.finish(&host());
+    let starts: Vec<Option<String>> =
+        out.boots.iter().map(|b| b.start.map(|s| s.to_string())).collect();
+    assert_eq!(
+        starts,
+        [Some("2024-03-02T12:00:00Z".to_string()), Some("2024-03-04T08:00:00Z".to_string())]
+    );
+    assert!(out.boots[1].current);
+}
