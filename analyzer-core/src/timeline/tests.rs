@@ -327,3 +327,24 @@ Mar  4 08:06:40 node1 kernel: [  400.000000] XFS (sdb1): Mounting V5 Filesystem
     );
     assert!(out.boots[1].current);
 }
+
+proptest::proptest! {
+    /// Random bytes in random read sizes never panic, and every line is counted.
+    #[test]
+    fn any_bytes_are_read(data in proptest::collection::vec(
+        proptest::prop_oneof![
+            proptest::strategy::Just(b'\n'),
+            proptest::num::u8::ANY,
+            proptest::sample::select(b"[] 0123456789.XFS:INFO task-<>".to_vec()),
+        ],
+        0..2000,
+    ), step in 1usize..64) {
+        let mut b = TimelineBuilder::new(Some(RegexSet::new([r"XF.", r"^\["]).unwrap()));
+        let mut reader = BufReader::new(Trickle { data: &data, step });
+        let stats = b.read_log("dmesg", SourceKind::Dmesg, &mut reader).unwrap();
+        let newlines = data.iter().filter(|&&c| c == b'\n').count() as u64;
+        let last = u64::from(data.last().is_some_and(|&c| c != b'\n'));
+        proptest::prop_assert_eq!(stats.lines, newlines + last);
+        let _ = b.finish(&host());
+    }
+}
