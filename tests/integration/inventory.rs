@@ -213,6 +213,23 @@ fn truncated_archive_is_read_up_to_the_damage() {
 }
 
 #[test]
+fn corrupt_archive_is_read_up_to_the_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = std::fs::read(sample("sos4-rhel8.tar.xz")).unwrap();
+    let at = bytes.len() * 3 / 4;
+    bytes[at] ^= 0xFF;
+    let path = dir.path().join("corrupt.tar.xz");
+    std::fs::write(&path, &bytes).unwrap();
+    let inv = json(&path);
+    assert!(kinds(&inv, "parsed").contains(&"version".to_string()), "{inv}");
+    let problems = inv["problems"].as_array().unwrap();
+    assert!(
+        problems.iter().any(|p| p["message"].as_str().unwrap().contains("damaged or truncated")),
+        "{inv}"
+    );
+}
+
+#[test]
 fn bad_inputs_exit_2_with_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let empty = dir.path().join("empty.tar.xz");

@@ -489,3 +489,17 @@ proptest::proptest! {
         let _ = crate::parse::uptime::parse(&format!(" {h}:{m}:00 up {year} days, {h}:{m},  1 user"));
     }
 }
+
+#[test]
+fn an_xz_compressed_collect_archive_of_sos_4_9_and_older() {
+    let tar = std::fs::read(sample("sos-collector-2026-11-23-kqzvb.tar")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path =
+        write_temp(&dir, "sos-collector-2026-11-23-kqzvb.tar.xz", &compress(&tar, Compression::Xz));
+    let input = open(&path).unwrap();
+    assert_eq!((input.kind(), input.format()), (InputKind::SosCollect, InputFormat::TarXz));
+    let record = read(&path);
+    assert_eq!(record.summaries.len(), 2);
+    assert!(record.summaries.iter().all(|s| s.problems.is_empty()));
+    assert_eq!(record.text("sos_commands/host/hostname"), Some("node1\n"));
+}
