@@ -2,6 +2,21 @@
 //! magic bytes), a `sos collect` archive of several reports, a supportconfig, or a loose file.
 //! One sequential pass; nothing is extracted or written.
 //!
+//! * Archive members are classified by path ([`crate::source::classify`]) as their headers are
+//!   read, and either streamed to the [`BundleVisitor`] or skipped. Decompression runs on its own
+//!   thread and hands ~1 MiB chunks over a bounded channel.
+//! * Symlinks are resolved inside the bundle: a link whose own path is in the table (root `free`,
+//!   `var/log/messages` → `sos_strings/…​.tailed`) makes its target read under the link's kind
+//!   when the target comes later in the stream; a target already passed is read under its own
+//!   path's kind only. Links are never sources themselves, so a folder and its archive give the
+//!   same sources.
+//! * `.gz` log members are decompressed on the fly; `.tailed` files are flagged truncated.
+//! * Logs are streamed whole; any other member is shown to the visitor up to [`NON_LOG_CAP`].
+//! * Bytes and lines are counted by the reader as they pass (memchr over a reused buffer); the
+//!   visitor may read all, part or none of a source.
+//! * A `sos collect` archive gives one bundle per inner `sosreport-*.tar*` member, labelled
+//!   `outer!inner`; problems of the outer archive go to the last inner bundle.
+//!
 //! ```no_run
 //! use std::io::BufRead;
 //! use analyzer_core::bundle::{self, BundleInfo, BundleSummary, BundleVisitor, Member};
@@ -66,6 +81,7 @@ pub enum InputFormat {
 
 mod archive;
 mod folder;
+mod guard;
 mod member;
 mod pipeline;
 mod session;
@@ -245,3 +261,6 @@ pub struct BundleSummary {
     /// Problems met while reading: damage, caps, unreadable members.
     pub problems: Vec<Problem>,
 }
+
+#[cfg(test)]
+mod tests;

@@ -11,6 +11,8 @@ Bundle ──► Sources ──► Parsers ──► Model ───────
 
 * [`bundle`] reads every input form in one sequential pass, never extracting anything.
 * [`source`] says what each file of a bundle is.
+* [`facts`] reads host facts (host name, kernel, collection and boot time) from the small sources.
+* [`inventory`] lists what a bundle holds, on top of [`bundle`].
 * [`parse`] turns each format into typed records.
 * [`model`] holds host facts, the kernel-event timeline and the memory snapshot.
 * [`rules`] turns the model into findings: built-in analyses and declarative rule files.

@@ -35,7 +35,7 @@
 //! # Boots
 //! A file's boots are split where the kernel starts again: a kernel `Linux version` (or
 //! `Command line:`) line, printk time going back, a journal `-- Reboot --`/`-- Boot … --`.
-//! Boot starts from every file and the host's boot time are put on one list (starts within two
+//! Boot starts from every file and the host's boot time are put on one list (starts within five
 //! minutes are one boot) and numbered from the oldest; the current dmesg is the last boot.
 //!
 //! # De-duplication
@@ -80,6 +80,10 @@ pub const MAX_LINE: usize = 64 * 1024;
 /// How many matches of one line pattern are kept (all are counted).
 pub const MAX_MATCHES_PER_PATTERN: usize = 1000;
 
+/// How many events one log file may contribute. A log that repeats one error a million times
+/// would otherwise hold a million events in memory; the rest are counted in a problem.
+pub const MAX_EVENTS_PER_SOURCE: usize = 20_000;
+
 /// Bytes read from a source at a time.
 const CHUNK: usize = 1024 * 1024;
 
@@ -111,7 +115,7 @@ pub struct TimelineOutput {
     pub log_match_counts: Vec<u64>,
     /// Boots seen, oldest first.
     pub boots: Vec<Boot>,
-    /// Problems met while reading (over-long lines, read errors).
+    /// Problems met while reading (over-long lines, events beyond the cap).
     pub problems: Vec<Problem>,
 }
 
@@ -153,6 +157,8 @@ struct Reading {
     last_kernel: bool,
     stats: LogStats,
     done: Vec<Assembled<LineStamp>>,
+    /// Events beyond [`MAX_EVENTS_PER_SOURCE`], dropped.
+    dropped: u64,
 }
 
 impl TimelineBuilder {
@@ -176,7 +182,7 @@ impl TimelineBuilder {
     /// The line format is read per line, with `kind` settling ambiguous lines.
     ///
     /// On a read error the lines read so far are kept (events included) and the error is
-    /// returned, so the caller can mark the source truncated.
+    /// returned, so the caller can mark the source truncated and record the problem.
     pub fn read_log(
         &mut self,
         path: &str,
@@ -215,13 +221,24 @@ impl TimelineBuilder {
             last_kernel: true,
             stats: LogStats::default(),
             done: Vec::new(),
+            dropped: 0,
         };
         let mut buf = std::mem::take(&mut self.buf);
         buf.resize(CHUNK, 0);
         let result = self.stream(&mut reading, &mut buf, data);
         self.buf = buf;
         reading.assembler.finish(&mut reading.done);
-        reading.stats.events = reading.done.len() as u64;
+        cap_events(&mut reading);
+        reading.stats.events = reading.done.len() as u64 + reading.dropped;
+        if reading.dropped > 0 {
+            self.problems.push(Problem::file(
+                path,
+                format!(
+                    "{} more events than the {MAX_EVENTS_PER_SOURCE} kept for one file were not kept",
+                    reading.dropped
+                ),
+            ));
+        }
         let index = reading.index;
         self.sightings.extend(reading.done.into_iter().map(|a| (index, a)));
         self.sources.push(SourceRecord {
@@ -229,9 +246,6 @@ impl TimelineBuilder {
             kind,
             segments: reading.boots.segments,
         });
-        if let Err(err) = &result {
-            self.problems.push(Problem::file(path, format!("read error: {err}")));
-        }
         result.map(|()| reading.stats)
     }
 
@@ -387,6 +401,7 @@ impl TimelineBuilder {
             for part in parsed.message_parts() {
                 reading.assembler.push(line_no, &text, part, &stamp, &mut reading.done);
             }
+            cap_events(reading);
         }
         if let Some(set) = &self.patterns {
             self.match_patterns(
@@ -475,6 +490,14 @@ impl TimelineBuilder {
             boots: boot_map.boots,
             problems: self.problems,
         }
+    }
+}
+
+/// Keeps the first [`MAX_EVENTS_PER_SOURCE`] events of a file and counts the rest.
+fn cap_events(reading: &mut Reading) {
+    if reading.done.len() > MAX_EVENTS_PER_SOURCE {
+        reading.dropped += (reading.done.len() - MAX_EVENTS_PER_SOURCE) as u64;
+        reading.done.truncate(MAX_EVENTS_PER_SOURCE);
     }
 }
 

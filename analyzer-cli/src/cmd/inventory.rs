@@ -15,7 +15,8 @@ use crate::cli::{InventoryArgs, TextOrJson};
 
 /// Runs `sosalyzer inventory`.
 pub fn run(args: InventoryArgs) -> anyhow::Result<ExitCode> {
-    let inventories = inventory(&args.path)?;
+    // The core error already names the path and the cause in one line.
+    let inventories = inventory(&args.path).map_err(|e| anyhow::anyhow!("{e}"))?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.format {
@@ -48,21 +49,21 @@ fn json_name<T: serde::Serialize>(value: &T) -> String {
 
 fn write_text(out: &mut dyn Write, inv: &Inventory) -> std::io::Result<()> {
     let unknown = || "unknown".to_string();
-    writeln!(out, "input:    {}", inv.input.path)?;
-    writeln!(out, "kind:     {} ({})", json_name(&inv.input.kind), json_name(&inv.input.format))?;
+    writeln!(out, "input:     {}", inv.input.path)?;
+    writeln!(out, "kind:      {} ({})", json_name(&inv.input.kind), json_name(&inv.input.format))?;
     let host = &inv.host;
-    writeln!(out, "hostname: {}", host.hostname.clone().unwrap_or_else(unknown))?;
-    writeln!(out, "kernel:   {}", host.kernel.clone().unwrap_or_else(unknown))?;
+    writeln!(out, "hostname:  {}", host.hostname.clone().unwrap_or_else(unknown))?;
+    writeln!(out, "kernel:    {}", host.kernel.clone().unwrap_or_else(unknown))?;
     if let Some(version) = &host.sos_version {
-        writeln!(out, "sos:      {version}")?;
+        writeln!(out, "sos:       {version}")?;
     }
     let time = |t: Option<jiff::Timestamp>| t.map(|t| t.to_string()).unwrap_or_else(unknown);
     writeln!(out, "collected: {}", time(host.collected_at))?;
-    writeln!(out, "booted:   {}", time(host.boot_time))?;
+    writeln!(out, "booted:    {}", time(host.boot_time))?;
     if let Some(secs) = host.uptime_secs {
         writeln!(
             out,
-            "uptime:   {}d {}h {}m",
+            "uptime:    {}d {}h {}m",
             secs / 86_400,
             secs % 86_400 / 3600,
             secs % 3600 / 60

@@ -58,7 +58,7 @@ fn read_timeline(path: &Path) -> anyhow::Result<TimelineOutput> {
                     e.id = format!("{label}#{}", e.id);
                     all.events.push(e);
                 }
-                all.boots.extend(b.timeline.boots);
+                // Boot numbers are per node: they are not listed for the archive as a whole.
                 all.problems.extend(b.timeline.problems);
             }
             Ok(all)
@@ -140,13 +140,15 @@ fn write_text(
             e.sources.iter().map(|s| format!("{}:{}", s.path, s.line)).collect();
         writeln!(out, "      {}", sources.join(", "))?;
     }
-    writeln!(
-        out,
-        "{} events shown ({} in all), {} boots",
-        events.len(),
-        all.events.len(),
-        all.boots.len()
-    )?;
+    writeln!(out, "{} events shown ({} in all)", events.len(), all.events.len())?;
+    for b in &all.boots {
+        let start = b.start.map_or_else(
+            || "start unknown".to_string(),
+            |s| format!("started {}", s.strftime("%Y-%m-%d %H:%M:%S")),
+        );
+        let current = if b.current { " (current)" } else { "" };
+        writeln!(out, "boot {}: {start}{current}", b.index)?;
+    }
     for p in &all.problems {
         match p.line {
             Some(line) => writeln!(out, "problem: {}:{line}: {}", p.path, p.message)?,

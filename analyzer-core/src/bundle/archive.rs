@@ -8,6 +8,7 @@ use std::io::{self, BufRead, BufReader, Read};
 
 use tar::EntryType;
 
+use super::guard::TarGuard;
 use super::pipeline::{Pipeline, decoder, decoder_send};
 use super::session::{Session, resolve_link};
 use super::sniff::{compression_of, is_nested_report_name};
@@ -18,9 +19,17 @@ use crate::source::{Classification, SourceKind};
 
 /// Where and why a tar stream stopped early.
 struct Stop {
-    /// The last member read completely.
+    /// The last member whose header was read.
     last: Option<String>,
     error: io::Error,
+}
+
+/// How a walk over a tar ended.
+struct WalkEnd {
+    /// The last member whose header was read.
+    last: Option<String>,
+    /// Set when the stream failed.
+    stop: Option<Stop>,
 }
 
 fn io_error(input: &Input) -> impl Fn(io::Error) -> Error + '_ {
@@ -40,7 +49,7 @@ pub(crate) fn read(
     let file = File::open(&input.path).map_err(io_error(input))?;
     let stream = decoder_send(file, compression).map_err(io_error(input))?;
     let pipeline = Pipeline::spawn(stream).map_err(io_error(input))?;
-    let mut archive = tar::Archive::new(pipeline);
+    let mut archive = tar::Archive::new(TarGuard::new(pipeline));
     let mut buf = Vec::new();
     let label = label_of(input);
     let format = compression.tar_format();
@@ -50,9 +59,9 @@ pub(crate) fn read(
     }
     let info = BundleInfo { label: label.clone(), kind: input.kind, format };
     let mut session = Session::begin(info, visitor);
-    let stop = walk(&mut archive, &mut session, &mut buf, visitor);
-    let mut pipeline = archive.into_inner();
-    finish_stream(&mut session, &label, stop, &mut pipeline, |p| Some(p.offset()));
+    let end = walk(&mut archive, &mut session, &mut buf, visitor);
+    let mut rest = archive.into_inner();
+    finish_stream(&mut session, &label, end, &mut rest, |g| Some(g.get_ref().offset()));
     session.finish(visitor);
     Ok(())
 }
@@ -62,20 +71,32 @@ pub(crate) fn read(
 fn finish_stream<R: Read>(
     session: &mut Session,
     label: &str,
-    stop: Option<Stop>,
+    end: WalkEnd,
     rest: &mut R,
     offset: impl Fn(&R) -> Option<u64>,
 ) {
-    match stop {
+    match end.stop {
         Some(stop) => session.problem(stop_problem(label, &stop, offset(rest))),
         None => match io::copy(rest, &mut io::sink()) {
-            Ok(0) => session.problem(Problem::file(
-                label,
-                "the archive ends without its end-of-archive blocks: it was probably cut short",
-            )),
+            Ok(0) => {
+                let after = match &end.last {
+                    Some(last) => format!(" after member {last}"),
+                    None => String::new(),
+                };
+                let at = offset(rest)
+                    .map(|o| format!(" at byte {o} of the decompressed stream"))
+                    .unwrap_or_default();
+                session.problem(Problem::file(
+                    label,
+                    format!(
+                        "the archive ends{after}{at} without its end-of-archive blocks: \
+                         it was probably cut short"
+                    ),
+                ));
+            }
             Ok(_) => {}
             Err(error) => {
-                let stop = Stop { last: None, error };
+                let stop = Stop { last: end.last, error };
                 session.problem(stop_problem(label, &stop, offset(rest)));
             }
         },
@@ -139,17 +160,17 @@ fn walk<R: Read>(
     session: &mut Session,
     buf: &mut Vec<u8>,
     visitor: &mut dyn BundleVisitor,
-) -> Option<Stop> {
+) -> WalkEnd {
     let entries = match archive.entries() {
         Ok(entries) => entries,
-        Err(error) => return Some(Stop { last: None, error }),
+        Err(error) => return WalkEnd { last: None, stop: Some(Stop { last: None, error }) },
     };
     let mut last = None;
     let mut roots = Roots::default();
     for entry in entries {
         let mut entry = match entry {
             Ok(entry) => entry,
-            Err(error) => return Some(Stop { last, error }),
+            Err(error) => return WalkEnd { last: last.clone(), stop: Some(Stop { last, error }) },
         };
         let full = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         let is_dir = entry.header().entry_type() == EntryType::Directory;
@@ -176,7 +197,7 @@ fn walk<R: Read>(
         }
         last = Some(rel);
     }
-    None
+    WalkEnd { last, stop: None }
 }
 
 /// A `sos collect` archive: each inner `sosreport-*.tar*` member is its own bundle, read from
@@ -267,10 +288,10 @@ pub(crate) fn read_nested(
     let mut session = Session::begin(info, visitor);
     match decoder(peek, compression) {
         Ok(stream) => {
-            let mut archive = tar::Archive::new(stream);
-            let stop = walk(&mut archive, &mut session, buf, visitor);
+            let mut archive = tar::Archive::new(TarGuard::new(stream));
+            let end = walk(&mut archive, &mut session, buf, visitor);
             let mut rest = archive.into_inner();
-            finish_stream(&mut session, &label, stop, &mut rest, |_| None);
+            finish_stream(&mut session, &label, end, &mut rest, |_| None);
         }
         Err(error) => session.problem(stop_problem(&label, &Stop { last: None, error }, None)),
     }

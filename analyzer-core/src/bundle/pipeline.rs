@@ -10,6 +10,8 @@ use super::Compression;
 
 /// Bytes per chunk.
 const CHUNK: usize = 1 << 20;
+/// Bytes asked of the decoder per call.
+const READ_STEP: usize = 1 << 16;
 /// Chunks in flight between the two threads.
 const CHANNEL_DEPTH: usize = 2;
 
@@ -94,7 +96,9 @@ fn produce(
         let mut filled = 0;
         let mut error = None;
         while filled < CHUNK {
-            match reader.read(chunk.get_mut(filled..).unwrap_or_default()) {
+            // Small reads: a decoder that fails mid-call loses what it decoded in that call.
+            let end = CHUNK.min(filled + READ_STEP);
+            match reader.read(chunk.get_mut(filled..end).unwrap_or_default()) {
                 Ok(0) => break,
                 Ok(n) => filled += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}

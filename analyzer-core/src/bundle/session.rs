@@ -10,6 +10,9 @@ use crate::model::Problem;
 use crate::report::{SourceEntry, SourceStatus};
 use crate::source::{self, Classification, SourceKind};
 
+/// Most link aliases kept per bundle (a real sosreport has a few dozen).
+const MAX_ALIASES: usize = 10_000;
+
 /// One bundle being read.
 pub(crate) struct Session {
     info: BundleInfo,
@@ -43,6 +46,9 @@ impl Session {
     /// (already resolved relative to the root; `None` when it leaves the bundle).
     pub(crate) fn link(&mut self, link: &str, target: Option<String>) {
         let Some(target) = target else { return };
+        if self.aliases.len() >= MAX_ALIASES {
+            return;
+        }
         let via_link = source::classify(link)
             .filter(|c| !c.gzip && !c.tailed)
             .or_else(|| source::classify_root_link(link).map(plain));
@@ -148,6 +154,14 @@ impl Session {
                     NON_LOG_CAP >> 20,
                     counts.bytes
                 ),
+            ));
+        }
+        let short = size.filter(|&s| !class.gzip && counts.bytes < s);
+        if let (Some(expected), Ok(())) = (short, &result) {
+            status = SourceStatus::Truncated;
+            self.problems.push(Problem::file(
+                path,
+                format!("only {} of its {expected} bytes are in the archive", counts.bytes),
             ));
         }
         if let Err(e) = result {

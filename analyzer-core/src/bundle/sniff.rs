@@ -190,7 +190,9 @@ pub fn detect_text_kind(text: &str) -> Option<SourceKind> {
         return Some(SourceKind::Dmesg);
     }
     if most(&is_syslog_line) {
-        return Some(SourceKind::Syslog);
+        // journalctl prints the day zero-padded (`Mar 05`), rsyslog space-padded (`Mar  5`).
+        let zero_padded = lines.iter().any(|l| l.as_bytes().get(3..5) == Some(b" 0"));
+        return Some(if zero_padded { SourceKind::Journal } else { SourceKind::Syslog });
     }
     if first.starts_with("cpu ") && count(&|l: &str| l.starts_with("btime ")) > 0 {
         return Some(SourceKind::ProcStat);
@@ -281,7 +283,8 @@ fn is_syslog_line(line: &str) -> bool {
 
 fn open_folder(path: &Path) -> Result<Input, Error> {
     let has = |name: &str| path.join(name).exists();
-    let kind = if has("version.txt") || has("sos_commands") || has("sos_logs") {
+    // An extracted `sos collect` archive has `sos_logs/` too, but no `version.txt`.
+    let kind = if has("version.txt") || has("sos_commands") {
         InputKind::Sosreport
     } else if has("basic-environment.txt") || has("memory.txt") && has("boot.txt") {
         InputKind::Supportconfig
@@ -292,6 +295,8 @@ fn open_folder(path: &Path) -> Result<Input, Error> {
             format: InputFormat::Directory,
             form: Form::CollectFolder,
         });
+    } else if has("sos_logs") {
+        InputKind::Sosreport
     } else {
         return Err(Error::NotABundle {
             path: path.to_path_buf(),

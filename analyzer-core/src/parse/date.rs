@@ -10,7 +10,7 @@ use jiff::{Timestamp, tz::Offset};
 use nom::IResult;
 use nom::Parser as _;
 use nom::branch::alt;
-use nom::bytes::complete::{take_while_m_n, take_while1};
+use nom::bytes::complete::{tag, take_while_m_n, take_while1};
 use nom::character::complete::{char, digit1, space0, space1};
 use nom::combinator::{map_res, opt};
 
@@ -93,6 +93,10 @@ fn zone(input: &str) -> IResult<&str, Zone> {
     Ok((rest, zone))
 }
 
+fn verify_error(input: &str) -> nom::Err<nom::error::Error<&str>> {
+    nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Verify))
+}
+
 /// `+01`, `+0100`, `+01:00`, `-0530` → seconds east of UTC.
 fn numeric_offset(word: &str) -> Option<i32> {
     let sign = if word.starts_with('-') { -1 } else { 1 };
@@ -108,9 +112,15 @@ fn numeric_offset(word: &str) -> Option<i32> {
     (h <= 18 && m < 60).then_some(sign * (h * 3600 + m * 60))
 }
 
-/// `Mon Nov 23 09:05:24 UTC 2026`.
+/// `AM`/`PM` after the time, as an `en_US` locale prints it.
+fn meridiem(input: &str) -> IResult<&str, bool> {
+    let (input, (_, pm)) = (space1, alt((tag("AM"), tag("PM")))).parse(input)?;
+    Ok((input, pm == "PM"))
+}
+
+/// `Mon Nov 23 09:05:24 UTC 2026` (also `Mon Nov 23 09:05:24 AM UTC 2026`).
 pub(crate) fn date_line(input: &str) -> IResult<&str, DateOutput> {
-    let (input, (_, _weekday, _, month, _, day, _, time, _, zone, _, year)) = (
+    let (input, (_, _weekday, _, month, _, day, _, time, meridiem, _, zone, _, year)) = (
         space0,
         take_while_m_n(3, 3, |c: char| c.is_ascii_alphabetic()),
         space1,
@@ -119,12 +129,24 @@ pub(crate) fn date_line(input: &str) -> IResult<&str, DateOutput> {
         num::<i8>,
         space1,
         time,
+        opt(meridiem),
         space1,
         zone,
         space1,
         num::<i16>,
     )
         .parse(input)?;
+    let time = match meridiem {
+        Some(pm) if (1..=12).contains(&time.hour()) => {
+            let hour = time.hour() % 12 + if pm { 12 } else { 0 };
+            match Time::new(hour, time.minute(), time.second(), 0) {
+                Ok(time) => time,
+                Err(_) => return Err(verify_error(input)),
+            }
+        }
+        Some(_) => return Err(verify_error(input)),
+        None => time,
+    };
     match Date::new(year, month, day) {
         Ok(date) => Ok((input, DateOutput { civil: date.to_datetime(time), zone })),
         Err(_) => {
@@ -226,6 +248,15 @@ mod tests {
         assert_eq!(d.timestamp().unwrap().to_string(), "2024-03-05T07:22:33Z");
         let d = parse("Tue Mar  5 10:22:33 -0530 2024\n").unwrap();
         assert_eq!(d.timestamp().unwrap().to_string(), "2024-03-05T15:52:33Z");
+    }
+
+    #[test]
+    fn twelve_hour_clock() {
+        let d = parse("Mon Nov 23 09:05:24 PM UTC 2026\n").unwrap();
+        assert_eq!(d.timestamp().unwrap().to_string(), "2026-11-23T21:05:24Z");
+        let d = parse("Mon Nov 23 12:05:24 AM UTC 2026\n").unwrap();
+        assert_eq!(d.timestamp().unwrap().to_string(), "2026-11-23T00:05:24Z");
+        assert_eq!(parse("Mon Nov 23 13:05:24 PM UTC 2026\n"), None);
     }
 
     #[test]

@@ -8,13 +8,14 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use super::clock::{Clock, boot_start};
-use super::source::{LineStamp, SourceRecord};
+use super::source::{LineStamp, Segment, SourceRecord};
 use crate::model::HostFacts;
 use crate::source::SourceKind;
 
 /// Boot start estimates this close together are the same boot: rsyslog's imklog stamps the
-/// kernel's first lines when it reads them, some seconds after the kernel printed them.
-const SAME_BOOT: SignedDuration = SignedDuration::from_secs(120);
+/// kernel's first lines when it reads them, which on a slow boot is minutes after the kernel
+/// printed them. Two boots less than five minutes apart count as one.
+const SAME_BOOT: SignedDuration = SignedDuration::from_secs(300);
 
 /// One boot of the host, as the logs show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -59,6 +60,12 @@ enum Place {
     Local(u32),
 }
 
+/// When a segment's boot started: the earliest of its marker line and its kernel lines that
+/// carry both a logged stamp and the printk time (wall − printk).
+fn segment_start(clock: &Clock, seg: &Segment) -> Option<Timestamp> {
+    seg.start.iter().chain(&seg.estimates).filter_map(|s| start_wall(clock, s)).min()
+}
+
 fn start_wall(clock: &Clock, stamp: &LineStamp) -> Option<Timestamp> {
     let wall = clock.wall(&stamp.stamp)?;
     match stamp.since_boot {
@@ -76,7 +83,7 @@ pub(crate) fn number(sources: &[SourceRecord], host: &HostFacts, clock: &Clock) 
     }
     for source in sources {
         for seg in &source.segments {
-            if let Some(s) = seg.start.as_ref().and_then(|s| start_wall(clock, s)) {
+            if let Some(s) = segment_start(clock, seg) {
                 starts.push((s, false));
             }
         }
@@ -113,10 +120,7 @@ pub(crate) fn number(sources: &[SourceRecord], host: &HostFacts, clock: &Clock) 
         let mut row = Vec::with_capacity(n);
         for (i, seg) in source.segments.iter().enumerate() {
             let local = u32::try_from(i).unwrap_or(u32::MAX);
-            let known = seg
-                .start
-                .as_ref()
-                .and_then(|s| start_wall(clock, s))
+            let known = segment_start(clock, seg)
                 .or_else(|| seg.first.as_ref().and_then(|f| clock.wall(&f.stamp)));
             let place = match known {
                 Some(t) => find_cluster(t),
@@ -185,7 +189,6 @@ mod tests {
     use super::*;
     use crate::model::SinceBoot;
     use crate::parse::logline::{Stamp, Yearless};
-    use crate::timeline::source::Segment;
 
     fn ys(month: u8, day: u8, hour: u8, minute: u8) -> Stamp {
         Stamp::Yearless(Yearless { month, day, hour, minute, second: 0, micros: 0 })

@@ -13,6 +13,9 @@ const PRINTK_JITTER_US: u64 = 1_000_000;
 /// A `Command line:` this many lines after `Linux version` belongs to the same boot.
 const COMMAND_LINE_WINDOW: u64 = 50;
 
+/// Boot start estimates kept per segment.
+pub(crate) const MAX_ESTIMATES: usize = 256;
+
 /// The time of one kernel line as printed, kept unresolved until the host facts are known.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct LineStamp {
@@ -50,6 +53,10 @@ pub(crate) struct Segment {
     pub start_after_separator: bool,
     /// The first stamped line of the segment.
     pub first: Option<LineStamp>,
+    /// Kernel lines with both a logged stamp and the printk time (at most
+    /// [`MAX_ESTIMATES`]): each gives the boot start as wall − printk. Lines read from the
+    /// kernel's backlog when the logger started are stamped late, so the smallest is best.
+    pub estimates: Vec<LineStamp>,
     /// Whether any line was looked at in this segment.
     pub used: bool,
 }
@@ -147,6 +154,14 @@ impl BootTracker {
         let after_separator = self.after_separator && has_stamp;
         let seg = self.current_mut();
         seg.used = true;
+        if kernel
+            && line.printk.is_some()
+            && line.stamp != Stamp::None
+            && !line.format.is_dmesg()
+            && seg.estimates.len() < MAX_ESTIMATES
+        {
+            seg.estimates.push(LineStamp::of(line, segment));
+        }
         if has_stamp && seg.first.is_none() {
             seg.first = Some(LineStamp::of(line, segment));
         }

@@ -260,3 +260,91 @@ fn escaped_newlines_are_continuation_messages() {
         other => panic!("not an XFS event: {other:?}"),
     }
 }
+
+#[test]
+fn events_of_one_file_are_capped() {
+    let line = "[   12.000000] XFS (dm-0): xfs_log_force: error -5 returned.\n";
+    let text = line.repeat(MAX_EVENTS_PER_SOURCE + 7);
+    let mut b = TimelineBuilder::new(None);
+    let stats = b.read_log("dmesg", SourceKind::Dmesg, &mut text.as_bytes()).unwrap();
+    assert_eq!(stats.events, MAX_EVENTS_PER_SOURCE as u64 + 7);
+    let out = b.finish(&HostFacts::default());
+    assert_eq!(out.events.len(), MAX_EVENTS_PER_SOURCE);
+    assert_eq!(out.problems.len(), 1);
+    assert!(out.problems[0].message.starts_with("7 more events"), "{}", out.problems[0].message);
+}
+
+#[test]
+fn journal_monotonic_matches_dmesg_by_printk_time() {
+    let journal = "[ 8552.120624] node1 kernel: INFO: task jbd2/sda1-8:161 blocked for more than 120 seconds.\n\
+                   [ 8552.127680] node1 kernel: \"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.\n";
+    let mut b = TimelineBuilder::new(None);
+    b.read_log("sos_commands/kernel/dmesg", SourceKind::Dmesg, &mut DMESG_HUNG.as_bytes()).unwrap();
+    b.read_log("journalctl_--output_short-monotonic", SourceKind::Journal, &mut journal.as_bytes())
+        .unwrap();
+    let out = b.finish(&host());
+    assert_eq!(out.events.len(), 1);
+    let lines: Vec<u64> = out.events[0].sources.iter().map(|s| s.line).collect();
+    assert_eq!(lines, [2, 1]);
+}
+
+#[test]
+fn dmesg_ctime_is_local_time_in_the_host_offset() {
+    // `dmesg -T` on a CET host, and the same report in messages.
+    let dmesg_t = "[Mon Mar  4 11:22:32 2024] INFO: task jbd2/sda1-8:161 blocked for more than 120 seconds.\n";
+    let messages = "Mar  4 11:22:33 node1 kernel: INFO: task jbd2/sda1-8:161 blocked for more than 120 seconds.\n";
+    let mut b = TimelineBuilder::new(None);
+    b.read_log("sos_commands/kernel/dmesg_-T", SourceKind::Dmesg, &mut dmesg_t.as_bytes()).unwrap();
+    b.read_log("var/log/messages", SourceKind::Syslog, &mut messages.as_bytes()).unwrap();
+    let out = b.finish(&HostFacts { utc_offset_secs: Some(3600), ..host() });
+    assert_eq!(out.events.len(), 1);
+    assert_eq!(out.events[0].sources.len(), 2);
+    assert_eq!(out.events[0].time.wall, Some("2024-03-04T10:22:33Z".parse().unwrap()));
+    assert_eq!(out.events[0].time.raw, "[Mon Mar  4 11:22:32 2024]");
+}
+
+#[test]
+fn late_logged_boot_lines_still_find_their_boot() {
+    // imklog read the kernel's first lines three minutes late; a live line later tells the
+    // real start (wall − printk).
+    let kern_log = "\
+Mar  4 08:03:00 node1 kernel: [    0.000000] Linux version 5.4.0-97-generic (buildd@lcy02-amd64-032)
+Mar  4 08:03:00 node1 kernel: [    2.500000] XFS (sda1): Mounting V5 Filesystem
+Mar  4 08:06:40 node1 kernel: [  400.000000] XFS (sdb1): Mounting V5 Filesystem
+";
+    // A file that starts mid-boot: its printk times place it in the boot before.
+    let kern_log_1 =
+        "Mar  3 12:00:00 node1 kernel: [86400.000000] XFS (sdb1): Unmounting Filesystem\n";
+    let mut b = TimelineBuilder::new(None);
+    b.read_log("var/log/kern.log.1", SourceKind::Syslog, &mut kern_log_1.as_bytes()).unwrap();
+    b.read_log("var/log/kern.log", SourceKind::Syslog, &mut kern_log.as_bytes()).unwrap();
+    let out = b.finish(&host());
+    let starts: Vec<Option<String>> =
+        out.boots.iter().map(|b| b.start.map(|s| s.to_string())).collect();
+    assert_eq!(
+        starts,
+        [Some("2024-03-02T12:00:00Z".to_string()), Some("2024-03-04T08:00:00Z".to_string())]
+    );
+    assert!(out.boots[1].current);
+}
+
+proptest::proptest! {
+    /// Random bytes in random read sizes never panic, and every line is counted.
+    #[test]
+    fn any_bytes_are_read(data in proptest::collection::vec(
+        proptest::prop_oneof![
+            proptest::strategy::Just(b'\n'),
+            proptest::num::u8::ANY,
+            proptest::sample::select(b"[] 0123456789.XFS:INFO task-<>".to_vec()),
+        ],
+        0..2000,
+    ), step in 1usize..64) {
+        let mut b = TimelineBuilder::new(Some(RegexSet::new([r"XF.", r"^\["]).unwrap()));
+        let mut reader = BufReader::new(Trickle { data: &data, step });
+        let stats = b.read_log("dmesg", SourceKind::Dmesg, &mut reader).unwrap();
+        let newlines = data.iter().filter(|&&c| c == b'\n').count() as u64;
+        let last = u64::from(data.last().is_some_and(|&c| c != b'\n'));
+        proptest::prop_assert_eq!(stats.lines, newlines + last);
+        let _ = b.finish(&host());
+    }
+}

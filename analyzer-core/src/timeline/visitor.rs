@@ -99,12 +99,7 @@ impl BundleVisitor for TimelineVisitor {
             }
         }
         let mut problems = summary.problems;
-        // The builder already reported read errors of log sources; keep one copy.
-        for p in timeline.problems.drain(..) {
-            if !problems.contains(&p) {
-                problems.push(p);
-            }
-        }
+        problems.append(&mut timeline.problems);
         timeline.problems = problems;
         self.timelines.push(BundleTimeline {
             input: summary.info.input_info(),

@@ -21,14 +21,23 @@ pub(crate) struct Header<'a> {
 
 /// `kernel:`, `systemd[1]:`, `CRON[123]:` then at most one space: the identifier and its pid.
 pub(crate) fn tag_colon(input: &str) -> IResult<&str, (&str, Option<&str>)> {
-    let (rest, (name, pid, _, _)) = (
-        take_while1(|c: char| !c.is_whitespace() && c != ':' && c != '[' && c != ']'),
-        opt(delimited(char('['), digit1, char(']'))),
-        char(':'),
-        opt(char(' ')),
-    )
-        .parse(input)?;
+    let (rest, (name, pid, _, _)) =
+        (word, opt(delimited(char('['), digit1, char(']'))), char(':'), opt(char(' ')))
+            .parse(input)?;
     Ok((rest, (name, pid)))
+}
+
+/// A host name or identifier: the bytes up to a blank, `:`, `[` or `]` (a byte scan: these
+/// are ASCII, so the cut is always on a character boundary).
+fn word(input: &str) -> IResult<&str, &str> {
+    let end = input
+        .bytes()
+        .position(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b':' | b'[' | b']'))
+        .unwrap_or(input.len());
+    match (input.get(..end), input.get(end..)) {
+        (Some(word), Some(rest)) if end > 0 => Ok((rest, word)),
+        _ => Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::TakeWhile1))),
+    }
 }
 
 /// `user.info ` (busybox syslogd): a known facility and level joined by a dot, then spaces.
@@ -48,9 +57,15 @@ fn facility_level(input: &str) -> IResult<&str, (Facility, Level)> {
 
 /// A host name (anything up to a space), then one or more spaces.
 fn host(input: &str) -> IResult<&str, &str> {
-    let (rest, (name, _)) =
-        (take_while1(|c: char| !c.is_whitespace()), take_while1(|c: char| c == ' '))
-            .parse(input)?;
+    let end = input.bytes().position(|b| b.is_ascii_whitespace()).unwrap_or(input.len());
+    let (name, rest) = input.split_at_checked(end).unwrap_or((input, ""));
+    if name.is_empty() {
+        return Err(nom::Err::Error(nom::error::Error::new(
+            input,
+            nom::error::ErrorKind::TakeWhile1,
+        )));
+    }
+    let (rest, _) = take_while1(|c: char| c == ' ').parse(rest)?;
     Ok((rest, name))
 }
 

@@ -297,3 +297,23 @@ fn kinds_are_detected_from_the_first_lines() {
         SourceKind::Dmesg
     );
 }
+
+proptest::proptest! {
+    /// Any text, however broken, parses without panicking, and the message is part of the
+    /// line (nothing is invented).
+    #[test]
+    fn any_line_parses(line in "(> ?)?[ \\[\\]<>0-9A-Za-z:.,+\\-#T ]{0,80}") {
+        for hint in [Hint::Auto, Hint::Dmesg, Hint::Syslog, Hint::Journal] {
+            let parsed = parse_line(&line, hint);
+            let line = line.trim_end_matches('\r');
+            proptest::prop_assert!(line.ends_with(parsed.msg) || line.contains(parsed.msg));
+        }
+    }
+
+    /// The same for arbitrary Unicode.
+    #[test]
+    fn any_unicode_line_parses(line in "\\PC{0,60}") {
+        let parsed = parse_line(&line, Hint::Auto);
+        proptest::prop_assert!(line.trim_end_matches('\r').ends_with(parsed.msg) || parsed.format == LineFormat::JournalMarker);
+    }
+}
