@@ -24,7 +24,7 @@ fn list_shows_built_in_and_file_rules() {
     assert!(lines[0].starts_with("ID ") && lines[0].ends_with("TITLE"));
     assert!(text.contains("memory.watermarks          error     built-in"), "{text}");
     assert!(text.contains("fs.aio_max_nr              error     rules/aio_max_nr.toml"), "{text}");
-    assert_eq!(lines.last().copied(), Some("16 rules"));
+    assert_eq!(lines.last().copied(), Some("17 rules"));
 }
 
 #[test]
@@ -51,7 +51,7 @@ fn test_runs_every_case_of_the_built_in_files() {
     let text = stdout(&out);
     assert!(text.contains("ok    fs.aio_max_nr: ceph OSD message and a full table"));
     assert!(
-        text.trim_end().ends_with("17 cases in 7 rule files: 17 passed, 0 failed, 0 skipped"),
+        text.trim_end().ends_with("19 cases in 8 rule files: 19 passed, 0 failed, 0 skipped"),
         "{text}"
     );
 }

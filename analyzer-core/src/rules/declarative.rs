@@ -54,6 +54,7 @@ use crate::source::SourceKind;
 /// The rule files embedded in the library: `(path, text)`.
 pub const EMBEDDED: &[(&str, &str)] = &[
     ("rules/aio_max_nr.toml", include_str!("../../../rules/aio_max_nr.toml")),
+    ("rules/alloc_stall.toml", include_str!("../../../rules/alloc_stall.toml")),
     ("rules/block_io_error.toml", include_str!("../../../rules/block_io_error.toml")),
     ("rules/hard_lockup.toml", include_str!("../../../rules/hard_lockup.toml")),
     ("rules/kernel_oops.toml", include_str!("../../../rules/kernel_oops.toml")),

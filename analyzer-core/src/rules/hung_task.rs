@@ -360,6 +360,24 @@ fn finding(model: &Model, hung: &[(&Event, &HungTask)]) -> Finding {
     if panic {
         summary.push_str(" kernel.hung_task_panic = 1: the first hung task panics the host.");
     }
+    if hung.iter().any(|(_, h)| h.reports_suppressed) {
+        summary.push_str(
+            " The kernel then stopped reporting hung tasks (kernel.hung_task_warnings spent): \
+             later hangs are not in the log.",
+        );
+    }
+    let blockers: Vec<String> = hung
+        .iter()
+        .filter_map(|(_, h)| {
+            h.blocked_on
+                .as_ref()
+                .map(|b| format!("{}:{} {}", h.task, h.pid, b.trim_end_matches('.')))
+        })
+        .take(3)
+        .collect();
+    if !blockers.is_empty() {
+        summary.push_str(&format!(" Lock owners named by the kernel: {}.", blockers.join("; ")));
+    }
 
     let mut remediation: Vec<String> = Vec::new();
     for (sub, (_, via_reclaim)) in &subs {

@@ -48,7 +48,7 @@ fn describe_is_sorted_and_complete() {
     let mut sorted = ids.clone();
     sorted.sort_unstable();
     assert_eq!(ids, sorted);
-    assert_eq!(infos.len(), 16);
+    assert_eq!(infos.len(), 17);
     let aio = infos.iter().find(|i| i.id == "fs.aio_max_nr").expect("aio rule");
     assert_eq!(aio.origin, RuleOrigin::Embedded("rules/aio_max_nr.toml".into()));
     assert_eq!(aio.tests, 4);

@@ -176,3 +176,15 @@ fn panic_sysctl_makes_it_critical() {
 fn no_hung_tasks_no_finding() {
     assert!(HungTasks.evaluate(&model_with(vec![])).findings.is_empty());
 }
+
+#[test]
+fn suppressed_reports_and_lock_owners_are_said() {
+    let mut e = hung(1, "kworker/u8:2", 77, 122, JBD2);
+    if let EventFields::HungTask(h) = &mut e.fields {
+        h.reports_suppressed = true;
+        h.blocked_on = Some("is blocked on a mutex likely owned by task rsync:4242.".into());
+    }
+    let f = &HungTasks.evaluate(&model_with(vec![e])).findings[0];
+    assert!(f.summary.contains("later hangs are not in the log."), "{}", f.summary);
+    assert!(f.summary.contains("Lock owners named by the kernel: kworker/u8:2:77 is blocked on a mutex likely owned by task rsync:4242."), "{}", f.summary);
+}
