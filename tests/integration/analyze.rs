@@ -96,11 +96,14 @@ fn several_html_pages_on_stdout_are_refused() {
 pub fn snapshot_reports(name: &str, input: &Path) {
     let json = sosalyzer(["analyze".as_ref(), "-f".as_ref(), "json".as_ref(), input.as_os_str()]);
     assert_eq!(json.status.code(), Some(0), "{name}: {}", stderr_of(&json));
-    let stdout = String::from_utf8(json.stdout).unwrap();
+    let stdout = String::from_utf8(json.stdout).expect("the JSON report is UTF-8");
     // One report is pretty JSON; several (a sos collect archive) are JSON Lines.
     let reports: Vec<Value> = match serde_json::from_str::<Value>(&stdout) {
         Ok(one) => vec![one],
-        Err(_) => stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect(),
+        Err(_) => stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("one JSON report per line"))
+            .collect(),
     };
     for (i, report) in reports.iter().enumerate() {
         insta::assert_json_snapshot!(format!("{name}-{i}.json"), report, { ".input.path" => "[path]" });
@@ -109,7 +112,7 @@ pub fn snapshot_reports(name: &str, input: &Path) {
     assert_eq!(md.status.code(), Some(0), "{name}: {}", stderr_of(&md));
     let path = input.to_string_lossy();
     let text = String::from_utf8(md.stdout)
-        .unwrap()
+        .expect("the Markdown report is UTF-8")
         .replace(&analyzer_core::report::markdown_escape(&path), "[path]")
         .replace(&*path, "[path]");
     insta::assert_snapshot!(format!("{name}.md"), text);

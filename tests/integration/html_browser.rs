@@ -22,7 +22,7 @@ fn chromium() -> Option<PathBuf> {
 
 /// Runs headless Chromium on `page` with networking off and returns its stdout.
 fn run_chromium(chromium: &Path, page: &Path, extra: &[String]) -> String {
-    let profile = tempfile::tempdir().unwrap();
+    let profile = tempfile::tempdir().expect("a temporary profile folder");
     let mut command = Command::new(chromium);
     command
         .args([
@@ -79,7 +79,7 @@ fn page_requests(net_log: &Path) -> Vec<String> {
 
 fn write_page(dir: &Path, name: &str, html: &str) -> PathBuf {
     let path = dir.join(name);
-    std::fs::write(&path, html).unwrap();
+    std::fs::write(&path, html).expect("the page can be written");
     path
 }
 
