@@ -308,8 +308,6 @@ fn place_by_boot(events: &[Event]) -> Placed {
             Some(round1(start + share * 0.98 * (since / max)))
         })
         .collect();
-    // The first boot's marker sits on the axis start: only boundaries are worth drawing.
-    markers.retain(|m| m.x > LEFT);
     Placed {
         xs,
         ticks,
@@ -394,8 +392,10 @@ mod tests {
         ];
         let chart = chart(&events).unwrap();
         assert_eq!(chart.axis_label, "time since boot");
-        assert_eq!(chart.boots.len(), 1);
-        assert_eq!(chart.boots[0].x, round1(LEFT + (RIGHT - LEFT) / 2.0));
+        assert_eq!(chart.boots.len(), 2);
+        assert_eq!(chart.boots[0].x, LEFT);
+        assert_eq!(chart.boots[1].label, "boot 1");
+        assert_eq!(chart.boots[1].x, round1(LEFT + (RIGHT - LEFT) / 2.0));
         assert_eq!(chart.undrawn, 0);
         assert_eq!(chart.marks.len(), 3);
     }

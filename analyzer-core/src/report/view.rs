@@ -203,7 +203,8 @@ pub struct ChartView {
     pub marks: Vec<ChartMark>,
     /// Axis ticks.
     pub ticks: Vec<ChartTick>,
-    /// Boot boundaries.
+    /// Boot starts: each boot after the first on a wall-clock axis, every boot on a
+    /// time-since-boot axis.
     pub boots: Vec<ChartBoot>,
     /// Events that could not be placed (no usable time).
     pub undrawn: usize,
