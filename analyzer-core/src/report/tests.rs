@@ -618,3 +618,22 @@ fn severity_counts_and_worst() {
     assert_eq!(counts.total(), 5);
     assert_eq!(report.worst_severity(), Some(crate::model::Severity::Critical));
 }
+
+#[test]
+fn file_stems_come_from_inputs() {
+    let stem = |path: &str| {
+        let mut report = compute_node();
+        report.input.path = path.to_string();
+        report.file_stem()
+    };
+    assert_eq!(stem("/data/sosreport-db01-2024-03-05-abc.tar.xz"), "sosreport-db01-2024-03-05-abc");
+    assert_eq!(stem("scc_host_240305_1022.txz"), "scc_host_240305_1022");
+    assert_eq!(stem("/cases/1/sosreport-db01/"), "sosreport-db01");
+    assert_eq!(stem("collect.tar!sosreport-node2-2024.tar.xz"), "sosreport-node2-2024");
+    assert_eq!(stem("/var/log/messages"), "messages");
+    assert_eq!(stem("dmesg.txt"), "dmesg.txt");
+    assert_eq!(stem("/x/a b;c.TAR.GZ"), "a_b_c");
+    assert_eq!(stem("/x/дамп.tar"), "____");
+    assert_eq!(stem("/"), "report");
+    assert_eq!(stem("../.hidden.tar"), "hidden");
+}
