@@ -15,6 +15,20 @@
 //! `templates/report.html.j2`), embedded in the library and overridable with a folder
 //! ([`Renderer::with_template_dir`]). Templates see only the view structs of [`view`], never
 //! the report itself. The terminal summary is written by [`render_text`].
+//!
+//! ```no_run
+//! use analyzer_core::analyze::{AnalyzeOptions, analyze_path};
+//! use analyzer_core::report::{Format, Renderer};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let renderer = Renderer::new();
+//! for report in analyze_path("sosreport-db01.tar.xz".as_ref(), &AnalyzeOptions::default())? {
+//!     let page = renderer.render(&report, Format::Html)?;
+//!     std::fs::write(format!("{}.html", report.file_stem()), page)?;
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use std::collections::BTreeMap;
 
