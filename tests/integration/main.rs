@@ -4,3 +4,4 @@
 mod analyze;
 // The HTML report in headless Chromium: DOM, no network, screenshot.
 mod html_browser;
+mod parse;

@@ -637,3 +637,86 @@ fn file_stems_come_from_inputs() {
     assert_eq!(stem("/"), "report");
     assert_eq!(stem("../.hidden.tar"), "hidden");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The memory panel of a real sosreport (corpus E: RHCOS 4.18 `sos_commands/memory/free`,
+// `proc/meminfo`, `proc/zoneinfo`, `proc/buddyinfo`, `proc/slabinfo`).
+
+fn corpus() -> Option<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    root.is_dir().then_some(root)
+}
+
+#[test]
+fn memory_section_of_a_real_sosreport() {
+    use crate::model::Snapshot;
+    use crate::source::SourceKind;
+
+    let Some(corpus) = corpus() else {
+        println!("skipped: ../shared/corpus not found");
+        return;
+    };
+    let mut snapshot = Snapshot::default();
+    for (kind, file, path) in [
+        (SourceKind::Meminfo, "E/meminfo-rhel8-coreos-sos.txt", "proc/meminfo"),
+        (SourceKind::Zoneinfo, "E/zoneinfo-rhel8-coreos-sos-1node.txt", "proc/zoneinfo"),
+        (SourceKind::Buddyinfo, "E/buddyinfo-rhel8-coreos-sos.txt", "proc/buddyinfo"),
+        (SourceKind::Slabinfo, "E/slabinfo-rhel8-coreos-sos.txt", "proc/slabinfo"),
+        (SourceKind::Free, "E/free-new-rhel8-coreos-sos-k.txt", "sos_commands/memory/free"),
+    ] {
+        let text = std::fs::read_to_string(corpus.join(file)).unwrap();
+        snapshot.ingest(kind, path, &text);
+    }
+    // The 4.18 default; the bundle's sysctl -a is not in the corpus.
+    snapshot.sysctls.insert("vm.watermark_scale_factor".into(), "10".into());
+
+    let memory = MemorySection::from_snapshot(&snapshot);
+    assert_eq!(memory.meminfo.get("MemTotal"), Some(&8_164_548));
+    assert_eq!(memory.free.as_ref().and_then(|f| f.mem.total), Some(8_164_548 * 1024));
+    assert_eq!(memory.zoneinfo.len(), 5);
+    assert_eq!(memory.slab_top.len(), SLAB_TOP);
+    let top: Vec<(&str, u64)> =
+        memory.slab_top.iter().take(3).map(|c| (c.name.as_str(), c.bytes)).collect();
+    assert_eq!(
+        top,
+        [("xfs_inode", 31_260_672), ("kmalloc-1024", 23_609_344), ("dentry", 22_265_856)]
+    );
+    assert_eq!(memory.vm_sysctls.len(), 1);
+
+    let mut report = compute_node();
+    report.memory = memory;
+    report.events.clear();
+    let view = ReportView::new(&report).memory;
+    assert_eq!(view.mem_total.as_deref(), Some("7.8 GiB"));
+    let used = view.bars.iter().find(|b| b.label == "Used").unwrap();
+    // (8164548 − 851960) / 8164548.
+    assert_eq!(used.percent, "89.6");
+    // Movable and Device are empty and left out.
+    let zones: Vec<(&str, &str, &str, &str)> = view
+        .zones
+        .iter()
+        .map(|z| (z.zone.as_str(), z.gap.as_str(), z.gap_status.as_str(), z.free_status.as_str()))
+        .collect();
+    assert_eq!(
+        zones,
+        [
+            ("DMA", "8", "ok", "ok"),
+            ("DMA32", "2,044", "ok", "ok"),
+            // min/4 = 2171 beats managed × 10 / 10000 = 1042; free 10852 < low 10855.
+            ("Normal", "2,171", "ok", "below_low"),
+        ]
+    );
+    // The recomputed watermarks are the kernel's own.
+    let normal = &view.zones[2];
+    assert_eq!(
+        (normal.expected_low.as_deref(), normal.expected_high.as_deref()),
+        (Some("10,855"), Some("13,026"))
+    );
+    let buddy = view.buddy.unwrap();
+    let normal = &buddy.rows[2];
+    // Σ count × 2^order = 10852 pages, zoneinfo's free count.
+    assert_eq!(normal.free_size, "42.4 MiB");
+    assert_eq!(normal.largest_order, Some(9));
+    assert_eq!(normal.cells[10].level, 0);
+    assert!(buddy.orders.iter().all(|o| !o.failed));
+}
