@@ -628,6 +628,7 @@ pub fn compute_node() -> Report {
             collected_at: ts("2019-10-23T08:02:11Z"),
             boot_time: ts("2019-10-03T11:40:12Z"),
             uptime_secs: Some(1_714_919),
+            ..HostFacts::default()
         },
         sources: vec![
             source(DMESG, SourceKind::Dmesg, SourceStatus::Parsed, 4_012, 0),
