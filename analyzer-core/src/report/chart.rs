@@ -331,6 +331,8 @@ fn seconds_label(secs: f64) -> String {
 }
 
 #[cfg(test)]
+// Struct updates keep the test compiling when event fields are added.
+#[allow(clippy::needless_update)]
 mod tests {
     use super::*;
     use crate::model::{EventFields, EventTime, HungTask, KernelPanic, SinceBoot};
@@ -347,7 +349,10 @@ mod tests {
             sources: Vec::new(),
             raw: format!("line of {id}"),
             fields: if panic {
-                EventFields::KernelPanic(KernelPanic { reason: "hung_task: blocked tasks".into() })
+                EventFields::KernelPanic(KernelPanic {
+                    reason: "hung_task: blocked tasks".into(),
+                    ..KernelPanic::default()
+                })
             } else {
                 EventFields::HungTask(HungTask::default())
             },
