@@ -350,6 +350,18 @@ fn json_of_an_empty_report_follows_the_contract() {
     let json = check_contract(&report);
     assert!(json["memory"]["free"].is_null());
     assert!(json["host"]["collected_at"].is_null());
+
+    // Every format copes with a report that holds nothing.
+    let md = render_markdown(&report).unwrap();
+    assert!(md.starts_with("# sosalyzer report: unknown host\n"));
+    assert!(md.contains("No finding in the sources read."));
+    assert!(md.contains("The bundle holds no memory information"));
+    let html = render_html(&report).unwrap();
+    assert!(html.contains("No kernel event (hung task"));
+    assert!(!html.contains("<svg"));
+    let text = render_text(&report, &TextOptions::default());
+    assert!(text.contains("nothing found in the sources read"), "{text}");
+    assert!(text.contains("Memory: not in the bundle"), "{text}");
 }
 
 // ---------------------------------------------------------------------------------------------
