@@ -237,7 +237,12 @@ fn wall_ticks(lo: f64, hi: f64) -> Vec<ChartTick> {
         365 * 86_400,
     ];
     let span = hi - lo;
-    let step = STEPS.iter().copied().find(|s| span / (*s as f64) <= 7.0).unwrap_or(365 * 86_400);
+    const YEAR: i64 = 365 * 86_400;
+    let step = STEPS.iter().copied().find(|s| span / (*s as f64) <= 7.0).unwrap_or_else(|| {
+        // Decades (a clock set wrong): whole years, at most seven ticks.
+        let years = (span / 7.0 / YEAR as f64).ceil() as i64;
+        years.max(1).saturating_mul(YEAR)
+    });
     let first = ((lo / step as f64).ceil() as i64).saturating_mul(step);
     let crosses_days = (lo / 86_400.0).floor() != (hi / 86_400.0).floor();
     let pattern = if step >= 86_400 {
@@ -416,6 +421,18 @@ mod tests {
         assert_eq!(chart.marks[0].count, 50);
         assert!(chart.marks[0].title.starts_with("50 hung tasks, "));
         assert!(chart.marks[0].r > chart.marks[1].r);
+    }
+
+    #[test]
+    fn ticks_stay_few_over_decades() {
+        // An event stamped 1970 (clock not set) and one in 2019.
+        let events = vec![
+            event("e1", 0, Some(0), None, false),
+            event("e2", 0, Some(1_571_770_800), None, false),
+        ];
+        let chart = chart(&events).unwrap();
+        assert!((2..=8).contains(&chart.ticks.len()), "{} ticks", chart.ticks.len());
+        assert!(chart.ticks.iter().all(|t| t.x >= LEFT && t.x <= RIGHT));
     }
 
     #[test]
