@@ -8,6 +8,7 @@
 //! * `-o DIR` (several inputs, an existing folder, or a path ending in `/`) writes one file per
 //!   bundle, named after its input (`sosreport-db01-2024-03-05.html`); the format is `-f`, or
 //!   HTML by default.
+//! * While an input is analysed, a spinner on stderr names it (only when stderr is a terminal).
 //! * Exit status: 2 when an input could not be read at all (one stderr line naming it; the other
 //!   inputs are still analysed) or the arguments are unusable; else 1 when a finding is at or
 //!   above `--fail-on`; else 0.
@@ -28,7 +29,11 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let config = Config::from_args(&args)?;
     let mut results = Vec::with_capacity(args.paths.len());
     for path in &args.paths {
+        let spinner = spinner(path);
         let result = analyze_path(path, &config.options).map_err(|err| err.to_string());
+        if let Some(spinner) = spinner {
+            spinner.finish_and_clear();
+        }
         results.push(Outcome { input: path.clone(), result });
     }
     let stdout = std::io::stdout();
@@ -36,6 +41,17 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let stderr = std::io::stderr();
     let mut stderr = stderr.lock();
     deliver(&config, &results, &mut stdout, &mut stderr)
+}
+
+/// A spinner on stderr while one input is analysed, when stderr is a terminal.
+fn spinner(path: &Path) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let spinner = indicatif::ProgressBar::new_spinner();
+    spinner.set_message(format!("analysing {}", path.display()));
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(spinner)
 }
 
 /// Where reports go.
