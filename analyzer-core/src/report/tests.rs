@@ -732,3 +732,89 @@ fn memory_section_of_a_real_sosreport() {
     assert_eq!(normal.cells[10].level, 0);
     assert!(buddy.orders.iter().all(|o| !o.failed));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The Markdown as a GitHub-flavoured Markdown reader sees it.
+
+/// Tables (rows of cell texts), code blocks, and every HTML fragment, link or image found.
+#[derive(Default)]
+struct Parsed {
+    tables: Vec<Vec<Vec<String>>>,
+    code_blocks: Vec<String>,
+    html: Vec<String>,
+    links: Vec<String>,
+}
+
+fn read_markdown(md: &str) -> Parsed {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut parsed = Parsed::default();
+    let mut cell: Option<String> = None;
+    let mut code: Option<String> = None;
+    for event in Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Start(Tag::Table(_)) => parsed.tables.push(Vec::new()),
+            Event::Start(Tag::TableHead | Tag::TableRow) => {
+                parsed.tables.last_mut().unwrap().push(Vec::new())
+            }
+            Event::Start(Tag::TableCell) => cell = Some(String::new()),
+            Event::End(TagEnd::TableCell) => {
+                let text = cell.take().unwrap();
+                parsed.tables.last_mut().unwrap().last_mut().unwrap().push(text);
+            }
+            Event::Start(Tag::CodeBlock(_)) => code = Some(String::new()),
+            Event::End(TagEnd::CodeBlock) => parsed.code_blocks.push(code.take().unwrap()),
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                parsed.links.push(dest_url.to_string())
+            }
+            Event::Html(html) | Event::InlineHtml(html) => parsed.html.push(html.to_string()),
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(cell) = cell.as_mut() {
+                    cell.push_str(&text);
+                } else if let Some(code) = code.as_mut() {
+                    code.push_str(&text);
+                }
+            }
+            _ => {}
+        }
+    }
+    parsed
+}
+
+#[test]
+fn markdown_reads_back_as_tables_and_code() {
+    let parsed = read_markdown(&render_markdown(&compute_node()).unwrap());
+    assert!(parsed.html.is_empty(), "{:?}", parsed.html);
+    assert!(parsed.links.is_empty(), "{:?}", parsed.links);
+    // Host, findings, memory bars, free, zones, buddyinfo, slab, commands, sysctls, events,
+    // sources.
+    assert_eq!(parsed.tables.len(), 11);
+    let findings = &parsed.tables[1];
+    assert_eq!(findings[0], ["Severity", "Finding", "Rule", "Events", "First seen"]);
+    assert_eq!(findings[3][2], "mm.page_alloc_failure");
+    let buddy = &parsed.tables[5];
+    assert_eq!(buddy[3][8], "0", "Node 0 Normal, order 6");
+    assert_eq!(buddy[0][8], "6 (256K) ⚠");
+    // One evidence block per finding, verbatim.
+    assert_eq!(parsed.code_blocks.len(), 5);
+    assert!(parsed.code_blocks[2].contains(
+        "sos_commands/kernel/dmesg:1904: [1670961.652627] qemu-system-x86: page allocation failure: order:6,"
+    ));
+}
+
+#[test]
+fn markdown_of_hostile_strings_reads_back_as_text() {
+    let parsed = read_markdown(&render_markdown(&hostile()).unwrap());
+    assert!(parsed.html.is_empty(), "HTML got through: {:?}", parsed.html);
+    assert!(parsed.links.is_empty(), "a link got through: {:?}", parsed.links);
+    let findings = &parsed.tables[1];
+    // The pipes and backticks of the bundle stay inside their cells.
+    assert_eq!(findings[1].len(), 5);
+    assert_eq!(findings[1][1], "Title <script>alert(1)</script>");
+    assert_eq!(findings[1][2], "rule|`<script>alert(1)</script>`");
+    assert_eq!(
+        parsed.tables[0][1],
+        ["Hostname", "<script>alert(1)</script>\"><img src=x onerror=alert(2)>"]
+    );
+    // The evidence line is in a code block, whole.
+    assert!(parsed.code_blocks[0].contains("| ``` `rm -rf` [x](javascript:alert(3))"));
+}
