@@ -2,6 +2,10 @@
 
 /// `sosalyzer inventory` on every input form and on bad input.
 mod inventory;
+// `sosalyzer analyze`: exit codes, error lines, snapshots of the reports of samples/.
+mod analyze;
+// The HTML report in headless Chromium: DOM, no network, screenshot.
+mod html_browser;
 mod parse;
 /// `sosalyzer rules list|show|test`: the catalogue and the rule files' own test cases.
 mod rules;
