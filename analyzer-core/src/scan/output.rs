@@ -1,0 +1,204 @@
+//! The scan's output folder: reports, per-bundle state, and the index files.
+//!
+//! ```text
+//! OUTDIR/index.{html,md,json,csv}                    the index (index.shard-I-of-N.* with a shard)
+//! OUTDIR/reports/dc1/sosreport-tux-….tar.xz.json     one report per bundle and format
+//! OUTDIR/reports/dc1/sos-collector-….tar/node1.json  one per host of a sos collect archive
+//! OUTDIR/state/dc1/sosreport-tux-….tar.xz.json       what the next run needs to skip it
+//! ```
+//!
+//! Every file is written to a hidden temporary name in its final folder
+//! (`.NAME.partial`) and then renamed over the final name, so a killed scan leaves each file
+//! either complete or absent (the next scan removes leftover `.partial` files).
+
+use std::fs;
+use std::io::{self, BufWriter, Write as _};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::discover::Stamp;
+use super::index::{Index, IndexRow};
+use super::{Error, ReportFormat};
+use crate::report::Report;
+
+/// Folder of the reports inside the output folder.
+pub const REPORTS_DIR: &str = "reports";
+/// Folder of the per-bundle state inside the output folder.
+pub const STATE_DIR: &str = "state";
+/// Suffix of temporary files.
+const PARTIAL: &str = ".partial";
+
+/// Writes `path` through a temporary file in the same folder and a rename. Creates the folder.
+pub fn write_atomic(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<fs::File>) -> io::Result<()>,
+) -> Result<(), Error> {
+    let with_path = |source| Error::Io { path: path.to_path_buf(), source };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(with_path)?;
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}{PARTIAL}"));
+    let result = (|| {
+        let mut out = BufWriter::new(fs::File::create(&tmp)?);
+        write(&mut out)?;
+        out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(with_path)
+}
+
+/// Removes `.NAME.partial` files a killed scan left in the reports and state folders.
+pub fn remove_leftovers(outdir: &Path) {
+    for sub in [REPORTS_DIR, STATE_DIR] {
+        let walk = walkdir::WalkDir::new(outdir.join(sub)).follow_links(false).into_iter();
+        for entry in walk.flatten() {
+            let name = entry.file_name().to_string_lossy();
+            if entry.file_type().is_file() && name.starts_with('.') && name.ends_with(PARTIAL) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// Renders one report in `format`. `Ok(None)` when this build has no renderer for it.
+pub fn render_report(report: &Report, format: ReportFormat) -> Result<Option<String>, Error> {
+    match format {
+        ReportFormat::Json => Ok(Some(serde_json::to_string_pretty(report)?)),
+        // The Markdown and HTML renderers of one report plug in here.
+        ReportFormat::Markdown | ReportFormat::Html => Ok(None),
+    }
+}
+
+/// Whether [`render_report`] can produce `format` in this build.
+pub fn can_render(format: ReportFormat) -> bool {
+    match format {
+        ReportFormat::Json => true,
+        ReportFormat::Markdown | ReportFormat::Html => false,
+    }
+}
+
+/// Where the reports of one bundle go, without extension, relative to the output folder:
+/// `reports/REL` for a single report, `reports/REL/HOST` for each host of a `sos collect`
+/// archive (`HOST` from the `outer!inner` input path, made unique).
+pub fn report_stems(rel: &str, reports: &[Report]) -> Vec<String> {
+    let single = reports.len() == 1 && !reports.iter().any(|r| r.input.path.contains('!'));
+    if single {
+        return vec![format!("{REPORTS_DIR}/{rel}")];
+    }
+    let mut used: Vec<String> = Vec::with_capacity(reports.len());
+    for (i, report) in reports.iter().enumerate() {
+        let inner = report.input.path.rsplit_once('!').map_or("", |(_, inner)| inner);
+        let base = file_safe(inner.trim_matches('/'));
+        let base = if base.is_empty() { format!("report-{}", i + 1) } else { base };
+        let mut name = base.clone();
+        let mut n = 1;
+        while used.contains(&name) {
+            n += 1;
+            name = format!("{base}-{n}");
+        }
+        used.push(name);
+    }
+    used.into_iter().map(|name| format!("{REPORTS_DIR}/{rel}/{name}")).collect()
+}
+
+/// The index row path of report `i` of a bundle: the bundle's path, or `rel!inner` for a host
+/// of a `sos collect` archive.
+pub fn row_path(rel: &str, report: &Report, count: usize) -> String {
+    match report.input.path.rsplit_once('!') {
+        Some((_, inner)) => format!("{rel}!{inner}"),
+        None if count > 1 => format!("{rel}!{}", report.input.path),
+        None => rel.to_string(),
+    }
+}
+
+/// A name safe as one path component: letters, digits, `.`, `-`, `_`; anything else becomes
+/// `_`; no leading dot.
+fn file_safe(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .collect();
+    safe.trim_start_matches('.').to_string()
+}
+
+/// Which link the index row carries: HTML when written, else Markdown, else JSON.
+pub fn primary_format(formats: &[ReportFormat]) -> Option<ReportFormat> {
+    [ReportFormat::Html, ReportFormat::Markdown, ReportFormat::Json]
+        .into_iter()
+        .find(|f| formats.contains(f))
+}
+
+/// What the next scan needs to know about one bundle to skip it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleState {
+    /// Version of the tool that wrote the reports.
+    pub tool_version: String,
+    /// Size and modification time of the bundle when it was analysed.
+    pub stamp: Stamp,
+    /// Formats written.
+    pub formats: Vec<ReportFormat>,
+    /// Report stems (relative to the output folder, without extension).
+    pub stems: Vec<String>,
+    /// The index rows.
+    pub rows: Vec<IndexRow>,
+}
+
+impl BundleState {
+    /// The state file of the bundle at `rel`.
+    pub fn path(outdir: &Path, rel: &str) -> PathBuf {
+        outdir.join(STATE_DIR).join(format!("{rel}.json"))
+    }
+
+    /// Reads a state file; `None` when absent or unreadable.
+    pub fn load(path: &Path) -> Option<BundleState> {
+        let bytes = fs::read(path).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Writes the state file.
+    pub fn store(&self, path: &Path) -> Result<(), Error> {
+        write_atomic(path, |out| {
+            serde_json::to_writer_pretty(&mut *out, self).map_err(io::Error::other)
+        })
+    }
+
+    /// Whether the reports described are still current for a bundle with `stamp`, asked for in
+    /// `formats`, by this version of the tool, and all present in `outdir`.
+    pub fn is_current(&self, stamp: &Stamp, formats: &[ReportFormat], outdir: &Path) -> bool {
+        self.tool_version == env!("CARGO_PKG_VERSION")
+            && self.stamp == *stamp
+            && formats.iter().all(|f| self.formats.contains(f))
+            && self.stems.iter().all(|stem| {
+                formats.iter().all(|f| outdir.join(format!("{stem}.{}", f.extension())).is_file())
+            })
+    }
+}
+
+/// The names of the index files: `index.EXT`, or `index.shard-I-of-N.EXT` for a shard.
+pub fn index_name(shard: Option<super::Shard>, ext: &str) -> String {
+    match shard {
+        Some(s) => format!("index.shard-{}-of-{}.{ext}", s.index(), s.count()),
+        None => format!("index.{ext}"),
+    }
+}
+
+/// Writes `index.json`, `index.csv`, `index.md` and `index.html` into `outdir` (each through a
+/// temporary name and a rename), and returns the path of the HTML one.
+pub fn write_index(
+    outdir: &Path,
+    index: &Index,
+    shard: Option<super::Shard>,
+) -> Result<PathBuf, Error> {
+    let json = index.to_json();
+    let csv = index.to_csv();
+    let md = index.to_markdown()?;
+    let html = index.to_html()?;
+    for (ext, text) in [("json", &json), ("csv", &csv), ("md", &md), ("html", &html)] {
+        write_atomic(&outdir.join(index_name(shard, ext)), |out| out.write_all(text.as_bytes()))?;
+    }
+    Ok(outdir.join(index_name(shard, "html")))
+}
