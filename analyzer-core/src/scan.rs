@@ -336,11 +336,16 @@ where
 
     /// One bundle: reuse its current reports, or analyse it and write them.
     fn process(&self, candidate: &Candidate) -> ScanResult {
+        // The row names the bundle already: keep only what is wrong with it.
+        let prefix = format!("{}: ", candidate.path.display());
         let failed = |message: String| ScanResult {
             candidate: candidate.clone(),
             outcome: Outcome::Failed,
             reports: Vec::new(),
-            rows: vec![IndexRow::error(candidate.rel.clone(), message)],
+            rows: vec![IndexRow::error(
+                candidate.rel.clone(),
+                message.strip_prefix(&prefix).map_or_else(|| message.clone(), str::to_string),
+            )],
         };
         match &candidate.kind {
             CandidateKind::Encrypted => {
@@ -349,7 +354,7 @@ where
                 return failed(err.to_string());
             }
             CandidateKind::Unreadable(reason) => {
-                return failed(format!("{}: unreadable: {reason}", candidate.path.display()));
+                return failed(format!("unreadable: {reason}"));
             }
             CandidateKind::Archive(_) | CandidateKind::Folder(_) => {}
         }
@@ -370,15 +375,12 @@ where
         let reports = match catch_unwind(AssertUnwindSafe(|| (self.analyze)(&candidate.path))) {
             Ok(Ok(reports)) if !reports.is_empty() => reports,
             Ok(Ok(_)) => {
-                return failed(format!("{}: no bundle inside", candidate.path.display()));
+                return failed("no bundle inside".to_string());
             }
             Ok(Err(err)) => return failed(err.to_string()),
             Err(panic) => {
-                return failed(format!(
-                    "{}: internal error while analysing: {}",
-                    candidate.path.display(),
-                    panic_message(panic.as_ref())
-                ));
+                let message = panic_message(panic.as_ref());
+                return failed(format!("internal error while analysing: {message}"));
             }
         };
         let stems = output::report_stems(&candidate.rel, &reports);

@@ -305,7 +305,7 @@ struct IndexView<'a> {
     tool: &'a Tool,
     total: usize,
     errors: usize,
-    by_severity: [(&'static str, usize); 5],
+    by_severity: [(&'static str, usize); 6],
     rows: Vec<RowView<'a>>,
     groups: &'a [Group],
 }
@@ -322,8 +322,14 @@ struct RowView<'a> {
 
 impl<'a> IndexView<'a> {
     fn new(index: &'a Index) -> IndexView<'a> {
-        let mut by_severity =
-            [("critical", 0), ("error", 0), ("warning", 0), ("info", 0), ("none", 0)];
+        let mut by_severity = [
+            ("critical", 0),
+            ("error", 0),
+            ("warning", 0),
+            ("info", 0),
+            ("unreadable", 0),
+            ("none", 0),
+        ];
         let mut errors = 0;
         let rows = index
             .bundles
