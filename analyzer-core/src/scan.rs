@@ -199,9 +199,6 @@ where
     if let Some(shard) = options.shard {
         candidates.retain(|c| shard.contains(&c.rel));
     }
-    if let Some(outdir) = &options.output {
-        output::remove_leftovers(outdir);
-    }
     scan_candidates(candidates, options, analyze)
 }
 
@@ -357,6 +354,9 @@ where
                 return failed(format!("unreadable: {reason}"));
             }
             CandidateKind::Archive(_) | CandidateKind::Folder(_) => {}
+        }
+        if let Some(outdir) = &self.output {
+            output::remove_partials(outdir, &candidate.rel);
         }
         let state_path =
             self.output.as_deref().map(|o| output::BundleState::path(o, &candidate.rel));

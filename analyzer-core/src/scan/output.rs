@@ -9,7 +9,8 @@
 //!
 //! Every file is written to a hidden temporary name in its final folder
 //! (`.NAME.partial`) and then renamed over the final name, so a killed scan leaves each file
-//! either complete or absent (the next scan removes leftover `.partial` files).
+//! either complete or absent (the next scan of that bundle removes its leftover `.partial`
+//! files).
 
 use std::fs;
 use std::io::{self, BufWriter, Write as _};
@@ -51,13 +52,24 @@ pub fn write_atomic(
     result.map_err(with_path)
 }
 
-/// Removes `.NAME.partial` files a killed scan left in the reports and state folders.
-pub fn remove_leftovers(outdir: &Path) {
-    for sub in [REPORTS_DIR, STATE_DIR] {
-        let walk = walkdir::WalkDir::new(outdir.join(sub)).follow_links(false).into_iter();
-        for entry in walk.flatten() {
-            let name = entry.file_name().to_string_lossy();
-            if entry.file_type().is_file() && name.starts_with('.') && name.ends_with(PARTIAL) {
+/// Removes the `.NAME.partial` files a killed scan may have left for the bundle at `rel`: its
+/// reports, the reports of the hosts of a `sos collect` archive, and its state file. Only this
+/// bundle's names are touched, so scans of other shards writing into the same folder at the
+/// same time are safe.
+pub fn remove_partials(outdir: &Path, rel: &str) {
+    let (parent, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let reports = outdir.join(REPORTS_DIR).join(parent);
+    for ext in ["json", "md", "html"] {
+        let _ = fs::remove_file(reports.join(format!(".{name}.{ext}{PARTIAL}")));
+    }
+    let _ =
+        fs::remove_file(outdir.join(STATE_DIR).join(parent).join(format!(".{name}.json{PARTIAL}")));
+    if let Ok(entries) = fs::read_dir(outdir.join(REPORTS_DIR).join(rel)) {
+        for entry in entries.flatten() {
+            let file_name = entry.file_name();
+            let file_name = file_name.to_string_lossy();
+            let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+            if is_file && file_name.starts_with('.') && file_name.ends_with(PARTIAL) {
                 let _ = fs::remove_file(entry.path());
             }
         }

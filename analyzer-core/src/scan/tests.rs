@@ -261,21 +261,35 @@ fn second_scan_reuses_current_reports_unless_forced() {
 fn leftover_partial_files_are_removed_and_failed_writes_leave_none() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    write(&out.join("reports/dc1/.sosreport-a.tar.xz.json.partial"), b"{\"half");
-    write(&out.join("reports/dc1/kept.json"), b"{}");
-    output::remove_leftovers(&out);
-    assert!(!out.join("reports/dc1/.sosreport-a.tar.xz.json.partial").exists());
-    assert!(out.join("reports/dc1/kept.json").exists());
+    let leftovers = [
+        "reports/dc1/.sosreport-a.tar.xz.json.partial",
+        "reports/dc1/.sosreport-a.tar.xz.html.partial",
+        "reports/dc1/sosreport-a.tar.xz/.node1.json.partial",
+        "state/dc1/.sosreport-a.tar.xz.json.partial",
+    ];
+    // Another bundle's temporary file (perhaps being written by another shard) stays.
+    let others = ["reports/dc1/.sosreport-a.tar.json.partial", "reports/dc1/kept.json"];
+    for name in leftovers.iter().chain(&others) {
+        write(&out.join(name), b"{\"half");
+    }
+    output::remove_partials(&out, "dc1/sosreport-a.tar.xz");
+    for name in leftovers {
+        assert!(!out.join(name).exists(), "{name}");
+    }
+    for name in others {
+        assert!(out.join(name).exists(), "{name}");
+    }
 
     // A writer that fails half-way leaves the previous file whole and no temporary file.
-    let target = out.join("reports/dc1/kept.json");
+    let target = out.join("reports/dc2/kept.json");
+    write(&target, b"{}");
     let err = output::write_atomic(&target, |w| {
         w.write_all(b"{\"partial\": ")?;
         Err(std::io::Error::other("disk full"))
     });
     assert!(err.unwrap_err().to_string().contains("disk full"));
     assert_eq!(fs::read(&target).unwrap(), b"{}");
-    assert_eq!(fs::read_dir(out.join("reports/dc1")).unwrap().count(), 1);
+    assert_eq!(fs::read_dir(out.join("reports/dc2")).unwrap().count(), 1);
 
     output::write_atomic(&target, |w| w.write_all(b"{\"done\": true}")).unwrap();
     assert_eq!(fs::read(&target).unwrap(), b"{\"done\": true}");
