@@ -1,14 +1,50 @@
 //! The report: one serialisable value per analysed bundle (docs/CONTRACT.md, JSON
 //! `schema_version` 1), rendered to JSON, Markdown, HTML and the terminal.
+//!
+//! # Wire format
+//!
+//! [`render_json`] writes the [`Report`] exactly as docs/CONTRACT.md describes it:
+//!
+//! ```text
+//! {"schema_version": 1, "tool": {"name": "sosalyzer", "version": "0.1.0"},
+//!  "input": {"path": "…", "kind": "sosreport", "format": "tar.xz"},
+//!  "host": {…}, "sources": […], "events": […], "findings": […], "memory": {…}, "problems": […]}
+//! ```
+//!
+//! Markdown and HTML come from minijinja templates (`templates/report.md.j2`,
+//! `templates/report.html.j2`), embedded in the library and overridable with a folder
+//! ([`Renderer::with_template_dir`]). Templates see only the view structs of [`view`], never
+//! the report itself. The terminal summary is written by [`render_text`].
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::bundle::{InputFormat, InputKind};
-use crate::model::{Event, Finding, HostFacts, Problem};
-use crate::parse::{buddyinfo::BuddyZone, free::FreeBlock, slabinfo::SlabCache, zoneinfo::Zone};
+use crate::model::{Event, Finding, HostFacts, Problem, Severity};
+use crate::parse::{
+    buddyinfo::BuddyZone, free::FreeBlock, ps::CommandRss, slabinfo::SlabCache, zoneinfo::Zone,
+};
 use crate::source::SourceKind;
+
+mod chart;
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
+mod format;
+mod memory;
+mod render;
+#[cfg(test)]
+mod tests;
+mod text;
+pub mod view;
+
+pub use format::Format;
+pub use memory::{PS_TOP, SLAB_TOP, top_commands};
+pub use render::{
+    HTML_TEMPLATE, MARKDOWN_TEMPLATE, RenderError, Renderer, environment, markdown_escape, render,
+    render_html, render_json, render_markdown,
+};
+pub use text::{TextOptions, render_text};
 
 /// Version of the JSON report layout. Bumped only on a breaking change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -34,6 +70,51 @@ pub struct Report {
     pub memory: MemorySection,
     /// Problems met while reading.
     pub problems: Vec<Problem>,
+}
+
+impl Report {
+    /// The worst severity among the findings, or `None` when there are none.
+    pub fn worst_severity(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+
+    /// How many findings there are of each severity.
+    pub fn severity_counts(&self) -> SeverityCounts {
+        let mut counts = SeverityCounts::default();
+        for finding in &self.findings {
+            let slot = match finding.severity {
+                Severity::Critical => &mut counts.critical,
+                Severity::Error => &mut counts.error,
+                Severity::Warning => &mut counts.warning,
+                Severity::Info => &mut counts.info,
+            };
+            *slot = slot.saturating_add(1);
+        }
+        counts
+    }
+}
+
+/// Number of findings per severity (the shape of the scan index's `findings` object).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SeverityCounts {
+    /// Critical findings.
+    pub critical: u64,
+    /// Error findings.
+    pub error: u64,
+    /// Warning findings.
+    pub warning: u64,
+    /// Info findings.
+    pub info: u64,
+}
+
+impl SeverityCounts {
+    /// All findings.
+    pub fn total(&self) -> u64 {
+        self.critical
+            .saturating_add(self.error)
+            .saturating_add(self.warning)
+            .saturating_add(self.info)
+    }
 }
 
 /// Name and version of the tool.
@@ -110,4 +191,7 @@ pub struct MemorySection {
     pub slab_top: Vec<SlabCache>,
     /// The `vm.*` sysctls.
     pub vm_sysctls: BTreeMap<String, String>,
+    /// The commands holding the most resident memory (`ps` rows grouped by command name),
+    /// largest first.
+    pub ps_top: Vec<CommandRss>,
 }

@@ -66,6 +66,9 @@ pub enum Error {
     /// A report could not be serialised.
     #[error("cannot serialise the report: {0}")]
     Json(#[from] serde_json::Error),
+    /// A report could not be rendered.
+    #[error("cannot render the report: {0}")]
+    Render(#[from] crate::report::RenderError),
     /// An index template failed to render.
     #[error("cannot render the index: {0:#}")]
     Template(#[from] minijinja::Error),

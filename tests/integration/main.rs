@@ -1,4 +1,8 @@
 //! End-to-end tests of the `sosalyzer` binary against the bundles in `samples/`.
 
+// `sosalyzer analyze`: exit codes, error lines, snapshots of the reports of samples/.
+mod analyze;
+// The HTML report in headless Chromium: DOM, no network, screenshot.
+mod html_browser;
 // `sosalyzer scan`: discovery, error rows, index files, JSON Lines, shards, usage errors.
 mod scan;

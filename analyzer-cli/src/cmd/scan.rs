@@ -29,15 +29,6 @@ const DEFAULT_OUTPUT: &str = "sosalyzer-scan";
 pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let options = options(&args)?;
     let started = Instant::now();
-    for format in &options.formats {
-        if !args.formats.is_empty() && !options.written_formats().contains(format) {
-            eprintln!(
-                "sosalyzer: {} reports are not available in this build; writing {}",
-                format.extension(),
-                names(&options.written_formats())
-            );
-        }
-    }
     let scan = scan::scan(&args.dir, &options)
         .with_context(|| format!("cannot scan {}", args.dir.display()))?;
     let outdir = options.output.clone();

@@ -130,7 +130,7 @@ impl IndexRow {
             status: RowStatus::Ok,
             error: None,
             host: IndexHost::from(&report.host),
-            worst_severity: report.findings.iter().map(|f| f.severity).max(),
+            worst_severity: report.worst_severity(),
             findings,
             signatures: signature::signatures(report),
             report: link,
@@ -402,25 +402,10 @@ pub(crate) fn percent_encode_path(path: &str) -> String {
     out
 }
 
-/// Escapes text for a Markdown table cell: table pipes, emphasis and link syntax, raw HTML,
-/// and line breaks.
+/// Escapes text for a Markdown table cell (the report's own escaping: table pipes, emphasis,
+/// link syntax, raw HTML, line breaks).
 fn md_escape(value: String) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '#' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\r' | '\n' => out.push(' '),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
+    crate::report::markdown_escape(&value)
 }
 
 /// One CSV cell, quoted when needed.

@@ -76,20 +76,21 @@ pub fn remove_partials(outdir: &Path, rel: &str) {
     }
 }
 
-/// Renders one report in `format`. `Ok(None)` when this build has no renderer for it.
+/// Renders one report in `format` with the embedded templates. `Ok(None)` when this build has
+/// no renderer for it.
 pub fn render_report(report: &Report, format: ReportFormat) -> Result<Option<String>, Error> {
-    match format {
-        ReportFormat::Json => Ok(Some(serde_json::to_string_pretty(report)?)),
-        // The Markdown and HTML renderers of one report plug in here.
-        ReportFormat::Markdown | ReportFormat::Html => Ok(None),
-    }
+    let format = match format {
+        ReportFormat::Json => crate::report::Format::Json,
+        ReportFormat::Markdown => crate::report::Format::Markdown,
+        ReportFormat::Html => crate::report::Format::Html,
+    };
+    Ok(Some(crate::report::render(report, format)?))
 }
 
 /// Whether [`render_report`] can produce `format` in this build.
 pub fn can_render(format: ReportFormat) -> bool {
     match format {
-        ReportFormat::Json => true,
-        ReportFormat::Markdown | ReportFormat::Html => false,
+        ReportFormat::Json | ReportFormat::Markdown | ReportFormat::Html => true,
     }
 }
 

@@ -191,15 +191,14 @@ fn scan_writes_reports_and_turns_failures_into_rows() {
             ],
         }]
     );
-    // JSON reports (the formats this build renders), linked from the rows; no temp files.
+    // JSON and HTML reports, the row linking to the HTML one; no temporary files.
     let web2 = &index.bundles[0];
-    assert_eq!(
-        web2.report.as_deref(),
-        Some("reports/dc1/sosreport-web2-2024-03-05-hijklmn.tar.gz.json")
-    );
-    let written: serde_json::Value =
-        serde_json::from_slice(&fs::read(out.join(web2.report.as_ref().unwrap())).unwrap())
-            .unwrap();
+    let link = web2.report.as_deref().unwrap();
+    assert_eq!(link, "reports/dc1/sosreport-web2-2024-03-05-hijklmn.tar.gz.html");
+    let html = fs::read_to_string(out.join(link)).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("web2"));
+    let json = out.join("reports/dc1/sosreport-web2-2024-03-05-hijklmn.tar.gz.json");
+    let written: serde_json::Value = serde_json::from_slice(&fs::read(json).unwrap()).unwrap();
     assert_eq!(written["host"]["hostname"], "web2");
     let files: Vec<String> = walkdir::WalkDir::new(&out)
         .into_iter()
@@ -329,13 +328,13 @@ fn collect_archive_gives_one_row_and_report_per_host() {
             (
                 "sos-collector-2024-03-05-abcde.tar.gz!sosreport-node2-2024-03-05-bbbbbbb.tar.xz",
                 Some(
-                    "reports/sos-collector-2024-03-05-abcde.tar.gz/sosreport-node2-2024-03-05-bbbbbbb.tar.xz.json"
+                    "reports/sos-collector-2024-03-05-abcde.tar.gz/sosreport-node2-2024-03-05-bbbbbbb.tar.xz.html"
                 ),
             ),
             (
                 "sos-collector-2024-03-05-abcde.tar.gz!sosreport-node1-2024-03-05-aaaaaaa.tar.xz",
                 Some(
-                    "reports/sos-collector-2024-03-05-abcde.tar.gz/sosreport-node1-2024-03-05-aaaaaaa.tar.xz.json"
+                    "reports/sos-collector-2024-03-05-abcde.tar.gz/sosreport-node1-2024-03-05-aaaaaaa.tar.xz.html"
                 ),
             ),
         ]

@@ -150,7 +150,7 @@ fn markdown_cells_cannot_break_the_table() {
     let line = md.lines().find(|l| l.starts_with("| 1 |")).unwrap();
     assert_eq!(
         line,
-        "| 1 | info | a\\|b.tar.xz | host\\|&lt;img src=x&gt; | 4.18.0-513.el8.x86\\_64 | 0 | 0 | 0 | 1 | \
+        "| 1 | info | a\\|b.tar.xz | host\\|\\<img src=x\\> | 4.18.0-513.el8.x86\\_64 | 0 | 0 | 0 | 1 | \
          [html](reports/a%7Cb.tar.xz.html) [md](reports/a%7Cb.tar.xz.md) [json](reports/a%7Cb.tar.xz.json) |"
     );
 }
