@@ -80,7 +80,9 @@ pub fn is_tar_header(head: &[u8]) -> bool {
 
 /// Whether `head` starts with an OpenPGP message: ASCII armour, or a binary public-key or
 /// symmetric-key encrypted session key packet (tags 1 and 3, RFC 9580 section 4.2) whose
-/// version byte is one gpg writes. Checking the version keeps random binaries out.
+/// version byte is one gpg writes. Stricter than a check of the tag alone: discovery looks at
+/// every file of a folder, and a random binary whose first byte happens to read as a packet tag
+/// must not become an "encrypted" row.
 pub fn is_openpgp(head: &[u8]) -> bool {
     if head.starts_with(b"-----BEGIN PGP MESSAGE-----") {
         return true;
