@@ -50,7 +50,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         rows.extend(result.rows);
         if let Some(outdir) = &outdir {
             if index_written.elapsed() >= INDEX_EVERY {
-                scan::output::write_index(outdir, &Index::from_rows(rows.clone()), options.shard)?;
+                let index = index_of(rows.clone(), &options);
+                scan::output::write_index(outdir, &index, options.shard)?;
                 index_written = Instant::now();
             }
         }
@@ -64,7 +65,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         started.elapsed().as_secs_f64()
     );
     if let Some(outdir) = &outdir {
-        let index = Index::from_rows(rows);
+        let index = index_of(rows, &options);
         let html = scan::output::write_index(outdir, &index, options.shard)?;
         let written = names(&options.written_formats());
         summary.push_str(&format!("; reports ({written}) and index: {}", html.display()));
@@ -108,6 +109,13 @@ fn options(args: &ScanArgs) -> anyhow::Result<ScanOptions> {
         shard,
         keep_reports: args.jsonl,
     })
+}
+
+/// The index of the rows so far, linking every report format written.
+fn index_of(rows: Vec<IndexRow>, options: &ScanOptions) -> Index {
+    let mut index = Index::from_rows(rows);
+    index.sibling_formats = options.written_formats();
+    index
 }
 
 fn names(formats: &[scan::ReportFormat]) -> String {

@@ -194,6 +194,11 @@ pub struct Index {
     pub bundles: Vec<IndexRow>,
     /// Signatures shared by two bundles or more, largest group first.
     pub groups: Vec<Group>,
+    /// Report formats written beside each row's own report (same stem, other extension), so
+    /// the HTML and Markdown pages link them all. Not part of `index.json`. By default, none:
+    /// only the row's own report is linked.
+    #[serde(skip)]
+    pub sibling_formats: Vec<super::ReportFormat>,
 }
 
 impl Index {
@@ -218,7 +223,13 @@ impl Index {
         groups.sort_by(|a, b| {
             b.bundles.len().cmp(&a.bundles.len()).then_with(|| a.signature.cmp(&b.signature))
         });
-        Index { schema_version: SCHEMA_VERSION, tool: Tool::default(), bundles, groups }
+        Index {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool::default(),
+            bundles,
+            groups,
+            sibling_formats: Vec::new(),
+        }
     }
 
     /// The rows of every result, ranked and grouped.
@@ -347,7 +358,8 @@ impl<'a> IndexView<'a> {
                 if row.status == RowStatus::Error {
                     errors += 1;
                 }
-                RowView { rank: i + 1, row, level, links: report_links(row.report.as_deref()) }
+                let links = report_links(row.report.as_deref(), &index.sibling_formats);
+                RowView { rank: i + 1, row, level, links }
             })
             .collect();
         IndexView {
@@ -361,32 +373,27 @@ impl<'a> IndexView<'a> {
     }
 }
 
-/// The links to a bundle's reports: the one named in the row, and its siblings in the other
-/// formats that share its stem, when the row's report is one of ours (`….json|md|html`).
-fn report_links(report: Option<&str>) -> Vec<(&'static str, String)> {
+/// The links to a bundle's reports: the one named in the row, then its siblings in the
+/// `siblings` formats (same stem, other extension).
+fn report_links(
+    report: Option<&str>,
+    siblings: &[super::ReportFormat],
+) -> Vec<(&'static str, String)> {
     let Some(report) = report else {
         return Vec::new();
     };
-    let known = ["html", "md", "json"];
-    match report.rsplit_once('.') {
-        Some((stem, ext)) if known.contains(&ext) => {
-            vec![(known_name(ext), percent_encode_path(report))]
-                .into_iter()
-                .chain(known.iter().filter(|&&other| other != ext).map(|&other| {
-                    (known_name(other), percent_encode_path(&format!("{stem}.{other}")))
-                }))
-                .collect()
+    let (stem, ext) = report.rsplit_once('.').unwrap_or((report, ""));
+    use super::ReportFormat::{Html, Json, Markdown};
+    let own = [Html, Markdown, Json].into_iter().find(|f| f.extension() == ext);
+    let own = own.map_or("report", |f| f.extension());
+    let mut links = vec![(own, percent_encode_path(report))];
+    for format in siblings {
+        if format.extension() != ext {
+            let sibling = format!("{stem}.{}", format.extension());
+            links.push((format.extension(), percent_encode_path(&sibling)));
         }
-        _ => vec![("report", percent_encode_path(report))],
     }
-}
-
-fn known_name(ext: &str) -> &'static str {
-    match ext {
-        "html" => "html",
-        "md" => "md",
-        _ => "json",
-    }
+    links
 }
 
 /// Percent-encodes a relative path for an `href`, keeping `/` and unreserved characters.

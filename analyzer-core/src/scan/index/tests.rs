@@ -1,4 +1,5 @@
 use super::*;
+use crate::scan::ReportFormat;
 use crate::scan::testutil::{hung_xfs_log_force, order6_failure, report, xfs_shutdown};
 
 fn row(
@@ -124,11 +125,12 @@ fn json_layout_matches_the_contract() {
 }
 
 #[test]
-fn html_escapes_bundle_data_and_links_every_format() {
+fn html_escapes_bundle_data_and_links_the_formats_written() {
     let mut evil = row("up/<b>&.tar.xz", "<script>alert(1)</script>", &[Severity::Error], vec![]);
     evil.report = Some("reports/up/a b#1.tar.xz.html".into());
-    let index =
+    let mut index =
         Index::from_rows(vec![evil, IndexRow::error("x\"y.tar".into(), "bad <gzip>".into())]);
+    index.sibling_formats = vec![ReportFormat::Json];
     let html = index.to_html().unwrap();
     assert!(!html.contains("<script>alert"), "{html}");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"), "{html}");
@@ -139,13 +141,16 @@ fn html_escapes_bundle_data_and_links_every_format() {
         "{html}"
     );
     assert!(html.contains("a%20b%231.tar.xz.json\">json</a>"));
+    // Only the formats written are linked.
+    assert!(!html.contains("a%20b%231.tar.xz.md"));
     assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"));
 }
 
 #[test]
 fn markdown_cells_cannot_break_the_table() {
-    let index =
+    let mut index =
         Index::from_rows(vec![row("a|b.tar.xz", "host|<img src=x>", &[Severity::Info], vec![])]);
+    index.sibling_formats = vec![ReportFormat::Html, ReportFormat::Markdown, ReportFormat::Json];
     let md = index.to_markdown().unwrap();
     let line = md.lines().find(|l| l.starts_with("| 1 |")).unwrap();
     assert_eq!(
