@@ -318,7 +318,14 @@ struct IndexView<'a> {
     errors: usize,
     by_severity: [(&'static str, usize); 6],
     rows: Vec<RowView<'a>>,
-    groups: &'a [Group],
+    groups: Vec<GroupView<'a>>,
+}
+
+/// A group with the rank of each of its bundles, for in-page links (`#b3`).
+#[derive(Serialize)]
+struct GroupView<'a> {
+    signature: &'a str,
+    bundles: Vec<(&'a str, usize)>,
 }
 
 #[derive(Serialize)]
@@ -362,13 +369,23 @@ impl<'a> IndexView<'a> {
                 RowView { rank: i + 1, row, level, links }
             })
             .collect();
+        let rank_of =
+            |path: &str| index.bundles.iter().position(|r| r.path == path).map_or(0, |i| i + 1);
+        let groups = index
+            .groups
+            .iter()
+            .map(|g| GroupView {
+                signature: &g.signature,
+                bundles: g.bundles.iter().map(|p| (p.as_str(), rank_of(p))).collect(),
+            })
+            .collect();
         IndexView {
             tool: &index.tool,
             total: index.bundles.len(),
             errors,
             by_severity,
             rows,
-            groups: &index.groups,
+            groups,
         }
     }
 }

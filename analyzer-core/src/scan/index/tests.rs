@@ -87,6 +87,14 @@ fn groups_bundles_sharing_a_signature() {
 }
 
 #[test]
+fn html_groups_link_to_their_rows() {
+    let html = fleet_index().to_html().unwrap();
+    assert!(html.contains("<tr id=\"b1\">"));
+    assert!(html.contains("<li><a href=\"#b1\">x&#x2f;crit-two-b.tar.xz</a></li>"), "{html}");
+    assert!(html.contains("<li><a href=\"#b4\">v&#x2f;err.tar.xz</a></li>"));
+}
+
+#[test]
 fn json_layout_matches_the_contract() {
     let index = fleet_index();
     let json: serde_json::Value = serde_json::from_str(&index.to_json()).unwrap();
