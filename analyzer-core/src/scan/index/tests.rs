@@ -152,6 +152,7 @@ fn html_escapes_bundle_data_and_links_the_formats_written() {
     // Only the formats written are linked.
     assert!(!html.contains("a%20b%231.tar.xz.md"));
     assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"));
+    assert!(html.contains("content=\"default-src 'none'; style-src 'unsafe-inline'\""));
 }
 
 #[test]
