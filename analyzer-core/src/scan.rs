@@ -386,7 +386,8 @@ where
                 return failed(format!("internal error while analysing: {message}"));
             }
         };
-        let stems = output::report_stems(&candidate.rel, &reports);
+        let outer = candidate.path.display().to_string();
+        let stems = output::report_stems(&candidate.rel, &outer, &reports);
         let primary = self.output.as_ref().and(output::primary_format(&self.formats));
         let rows: Vec<IndexRow> = reports
             .iter()
@@ -394,7 +395,7 @@ where
             .map(|(report, stem)| {
                 let link = primary.map(|f| format!("{stem}.{}", f.extension()));
                 IndexRow::from_report(
-                    output::row_path(&candidate.rel, report, reports.len()),
+                    output::row_path(&candidate.rel, &outer, report, reports.len() > 1),
                     report,
                     link,
                 )

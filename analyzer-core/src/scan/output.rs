@@ -94,18 +94,32 @@ pub fn can_render(format: ReportFormat) -> bool {
     }
 }
 
+/// The host part of a report of a `sos collect` archive: what follows `OUTER!` in its input
+/// path (`sos-collector-…/sosreport-node1-….tar.xz`). `None` for the report of a plain bundle.
+/// When the analysis names the outer archive differently than `outer`, the text after the
+/// last `!` is taken, and only when the bundle gave several reports.
+pub fn inner_name<'a>(outer: &str, report: &'a Report, several: bool) -> Option<&'a str> {
+    let path = report.input.path.as_str();
+    if let Some(inner) = path.strip_prefix(outer).and_then(|rest| rest.strip_prefix('!')) {
+        return Some(inner);
+    }
+    several.then(|| path.rsplit_once('!').map_or(path, |(_, inner)| inner))
+}
+
 /// Where the reports of one bundle go, without extension, relative to the output folder:
-/// `reports/REL` for a single report, `reports/REL/HOST` for each host of a `sos collect`
-/// archive (`HOST` from the `outer!inner` input path, made unique).
-pub fn report_stems(rel: &str, reports: &[Report]) -> Vec<String> {
-    let single = reports.len() == 1 && !reports.iter().any(|r| r.input.path.contains('!'));
-    if single {
+/// `reports/REL` for a plain bundle, `reports/REL/HOST` for each host of a `sos collect`
+/// archive (`HOST` is the file name of the inner report, made safe and unique). `outer` is the
+/// bundle's path as given to the analysis.
+pub fn report_stems(rel: &str, outer: &str, reports: &[Report]) -> Vec<String> {
+    let several = reports.len() > 1;
+    let inners: Vec<Option<&str>> = reports.iter().map(|r| inner_name(outer, r, several)).collect();
+    if let [None] = inners.as_slice() {
         return vec![format!("{REPORTS_DIR}/{rel}")];
     }
     let mut used: Vec<String> = Vec::with_capacity(reports.len());
-    for (i, report) in reports.iter().enumerate() {
-        let inner = report.input.path.rsplit_once('!').map_or("", |(_, inner)| inner);
-        let base = file_safe(inner.trim_matches('/'));
+    for (i, inner) in inners.iter().enumerate() {
+        let file = inner.unwrap_or_default().trim_end_matches('/').rsplit('/').next();
+        let base = file_safe(file.unwrap_or_default());
         let base = if base.is_empty() { format!("report-{}", i + 1) } else { base };
         let mut name = base.clone();
         let mut n = 1;
@@ -118,12 +132,11 @@ pub fn report_stems(rel: &str, reports: &[Report]) -> Vec<String> {
     used.into_iter().map(|name| format!("{REPORTS_DIR}/{rel}/{name}")).collect()
 }
 
-/// The index row path of report `i` of a bundle: the bundle's path, or `rel!inner` for a host
+/// The index row path of one report of a bundle: the bundle's path, or `REL!INNER` for a host
 /// of a `sos collect` archive.
-pub fn row_path(rel: &str, report: &Report, count: usize) -> String {
-    match report.input.path.rsplit_once('!') {
-        Some((_, inner)) => format!("{rel}!{inner}"),
-        None if count > 1 => format!("{rel}!{}", report.input.path),
+pub fn row_path(rel: &str, outer: &str, report: &Report, several: bool) -> String {
+    match inner_name(outer, report, several) {
+        Some(inner) => format!("{rel}!{inner}"),
         None => rel.to_string(),
     }
 }

@@ -305,13 +305,13 @@ fn collect_archive_gives_one_row_and_report_per_host() {
         let outer = path.display();
         Ok(vec![
             testutil::report(
-                &format!("{outer}!sosreport-node1-2024-03-05-aaaaaaa.tar.xz"),
+                &format!("{outer}!sos-collector/sosreport-node1-2024-03-05-aaaaaaa.tar.xz"),
                 "node1",
                 &[],
                 vec![],
             ),
             testutil::report(
-                &format!("{outer}!sosreport-node2-2024-03-05-bbbbbbb.tar.xz"),
+                &format!("{outer}!sos-collector/sosreport-node2-2024-03-05-bbbbbbb.tar.xz"),
                 "node2",
                 &[Severity::Error],
                 vec![],
@@ -326,13 +326,13 @@ fn collect_archive_gives_one_row_and_report_per_host() {
         rows,
         vec![
             (
-                "sos-collector-2024-03-05-abcde.tar.gz!sosreport-node2-2024-03-05-bbbbbbb.tar.xz",
+                "sos-collector-2024-03-05-abcde.tar.gz!sos-collector/sosreport-node2-2024-03-05-bbbbbbb.tar.xz",
                 Some(
                     "reports/sos-collector-2024-03-05-abcde.tar.gz/sosreport-node2-2024-03-05-bbbbbbb.tar.xz.html"
                 ),
             ),
             (
-                "sos-collector-2024-03-05-abcde.tar.gz!sosreport-node1-2024-03-05-aaaaaaa.tar.xz",
+                "sos-collector-2024-03-05-abcde.tar.gz!sos-collector/sosreport-node1-2024-03-05-aaaaaaa.tar.xz",
                 Some(
                     "reports/sos-collector-2024-03-05-abcde.tar.gz/sosreport-node1-2024-03-05-aaaaaaa.tar.xz.html"
                 ),
@@ -342,6 +342,35 @@ fn collect_archive_gives_one_row_and_report_per_host() {
     for (_, report) in rows {
         assert!(out.join(report.unwrap()).is_file());
     }
+}
+
+#[test]
+fn report_names_of_plain_and_collect_bundles() {
+    let plain = [testutil::report("/data/a!b/sosreport-x.tar.xz", "x", &[], vec![])];
+    assert_eq!(
+        output::report_stems("sosreport-x.tar.xz", "/data/a!b/sosreport-x.tar.xz", &plain),
+        ["reports/sosreport-x.tar.xz"]
+    );
+    // Hosts named alike get a suffix; an unsafe name is made safe; a missing one is numbered.
+    let hosts = [
+        testutil::report("c.tar!top/sosreport-n1.tar.xz", "n1", &[], vec![]),
+        testutil::report("c.tar!other/sosreport-n1.tar.xz", "n1", &[], vec![]),
+        testutil::report("c.tar!top/.hidden name.tar", "n2", &[], vec![]),
+        testutil::report("c.tar!", "n3", &[], vec![]),
+    ];
+    assert_eq!(
+        output::report_stems("dc/c.tar", "c.tar", &hosts),
+        [
+            "reports/dc/c.tar/sosreport-n1.tar.xz",
+            "reports/dc/c.tar/sosreport-n1.tar.xz-2",
+            "reports/dc/c.tar/hidden_name.tar",
+            "reports/dc/c.tar/report-4",
+        ]
+    );
+    assert_eq!(
+        output::row_path("dc/c.tar", "c.tar", &hosts[1], true),
+        "dc/c.tar!other/sosreport-n1.tar.xz"
+    );
 }
 
 #[test]
