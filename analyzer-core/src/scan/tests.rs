@@ -245,14 +245,39 @@ fn second_scan_reuses_current_reports_unless_forced() {
         ]
     );
 
+    // A new modification time alone (same size) makes a bundle stale too.
+    let file =
+        fs::File::options().write(true).open(bundles.join("sosreport-web1-a.tar.gz")).unwrap();
+    file.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000))
+        .unwrap();
+    drop(file);
+    let fourth = run(&options);
+    assert_eq!(calls.load(Ordering::SeqCst), 4);
+    assert_eq!(
+        by_path(&fourth),
+        vec![
+            ("sosreport-web1-a.tar.gz".to_string(), Outcome::Analysed),
+            ("sosreport-web2-b.tar.gz".to_string(), Outcome::Current),
+        ]
+    );
+
     // A deleted report makes its bundle stale.
     fs::remove_file(out.join("reports/sosreport-web1-a.tar.gz.json")).unwrap();
     run(&options);
-    assert_eq!(calls.load(Ordering::SeqCst), 4);
+    assert_eq!(calls.load(Ordering::SeqCst), 5);
+
+    // Asking for a format not written before makes every bundle stale.
+    let with_md = ScanOptions {
+        formats: vec![ReportFormat::Json, ReportFormat::Markdown],
+        ..options.clone()
+    };
+    run(&with_md);
+    assert_eq!(calls.load(Ordering::SeqCst), 7);
+    assert!(out.join("reports/sosreport-web1-a.tar.gz.md").is_file());
 
     // --force analyses everything.
     let forced = run(&ScanOptions { force: true, ..options.clone() });
-    assert_eq!(calls.load(Ordering::SeqCst), 6);
+    assert_eq!(calls.load(Ordering::SeqCst), 9);
     assert!(forced.iter().all(|r| r.outcome == Outcome::Analysed));
 }
 
