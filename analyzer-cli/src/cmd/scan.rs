@@ -51,7 +51,10 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         if let Some(outdir) = &outdir {
             if index_written.elapsed() >= INDEX_EVERY {
                 let index = index_of(rows.clone(), &options);
-                scan::output::write_index(outdir, &index, options.shard)?;
+                // A failed rewrite is retried later; only the final one must succeed.
+                if let Err(err) = scan::output::write_index(outdir, &index, options.shard) {
+                    progress.note(&format!("sosalyzer: cannot update the index: {err}"));
+                }
                 index_written = Instant::now();
             }
         }
@@ -235,6 +238,14 @@ impl Progress {
                 result.candidate.rel,
                 detail
             ),
+        }
+    }
+
+    /// A line of its own, above the bar when there is one.
+    fn note(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
         }
     }
 
