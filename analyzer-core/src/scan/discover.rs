@@ -8,8 +8,10 @@
 //! * extracted supportconfig folders: an `scc_*` or `nts_*` folder holding
 //!   `basic-environment.txt` (docs/FORMATS.md 2.1).
 //!
-//! A recognised folder is not descended into. Loose logs, images, checksum sidecars (`.md5`,
-//! `.sha256`) and `sos clean` maps (`*-private_map`) are ignored.
+//! A recognised folder is not descended into. An extracted `sos collect` archive (`sos_logs/`
+//! and the hosts' `sosreport-*.tar.xz`, no `version.txt`) is walked into, so each host's archive
+//! is a bundle of its own. Loose logs, images, checksum sidecars (`.md5`, `.sha256`) and
+//! `sos clean` maps (`*-private_map`) are ignored.
 
 use std::fs;
 use std::io::Read as _;
