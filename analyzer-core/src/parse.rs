@@ -10,7 +10,8 @@ pub mod mounts;
 pub mod pagetypeinfo;
 pub mod ps;
 pub mod slabinfo;
+pub mod sysctl;
 pub mod vmstat;
 pub mod zoneinfo;
 
-pub use common::Unparsed;
+pub use common::{ParsedFile, Unparsed};

@@ -15,6 +15,20 @@
 //! `templates/report.html.j2`), embedded in the library and overridable with a folder
 //! ([`Renderer::with_template_dir`]). Templates see only the view structs of [`view`], never
 //! the report itself. The terminal summary is written by [`render_text`].
+//!
+//! ```no_run
+//! use analyzer_core::analyze::{AnalyzeOptions, analyze_path};
+//! use analyzer_core::report::{Format, Renderer};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let renderer = Renderer::new();
+//! for report in analyze_path("sosreport-db01.tar.xz".as_ref(), &AnalyzeOptions::default())? {
+//!     let page = renderer.render(&report, Format::Html)?;
+//!     std::fs::write(format!("{}.html", report.file_stem()), page)?;
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use std::collections::BTreeMap;
 
@@ -91,6 +105,39 @@ impl Report {
             *slot = slot.saturating_add(1);
         }
         counts
+    }
+}
+
+/// Archive suffixes dropped from an input's name by [`Report::file_stem`].
+const ARCHIVE_SUFFIXES: [&str; 14] = [
+    ".tar.gz", ".tar.xz", ".tar.bz2", ".tar.zst", ".tgz", ".txz", ".tbz2", ".tbz", ".tzst", ".tar",
+    ".gz", ".xz", ".bz2", ".zst",
+];
+
+impl Report {
+    /// A file name without extension for this report, from its input: the last component of
+    /// the input path (of the inner bundle for `outer.tar!inner`), archive suffixes dropped,
+    /// anything but ASCII letters, digits, `.`, `_` and `-` replaced by `_`, never empty and
+    /// never hidden: `/data/sosreport-db01-2024-03-05.tar.xz` gives
+    /// `sosreport-db01-2024-03-05`.
+    pub fn file_stem(&self) -> String {
+        let path = self.input.path.rsplit('!').next().unwrap_or("");
+        let path = path.trim_end_matches(['/', '\\']);
+        let mut name = path.rsplit(['/', '\\']).next().unwrap_or("").to_string();
+        let lower = name.to_ascii_lowercase();
+        if let Some(suffix) =
+            ARCHIVE_SUFFIXES.iter().find(|s| lower.len() > s.len() && lower.ends_with(*s))
+        {
+            name.truncate(name.len().saturating_sub(suffix.len()));
+        }
+        let name: String = name
+            .chars()
+            .map(
+                |c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' },
+            )
+            .collect();
+        let name = name.trim_start_matches('.');
+        if name.is_empty() { "report".to_string() } else { name.to_string() }
     }
 }
 

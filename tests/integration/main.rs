@@ -6,3 +6,4 @@ mod analyze;
 mod html_browser;
 // `sosalyzer scan`: discovery, error rows, index files, JSON Lines, shards, usage errors.
 mod scan;
+mod parse;

@@ -8,6 +8,7 @@
 //! * `-o DIR` (several inputs, an existing folder, or a path ending in `/`) writes one file per
 //!   bundle, named after its input (`sosreport-db01-2024-03-05.html`); the format is `-f`, or
 //!   HTML by default.
+//! * While an input is analysed, a spinner on stderr names it (only when stderr is a terminal).
 //! * Exit status: 2 when an input could not be read at all (one stderr line naming it; the other
 //!   inputs are still analysed) or the arguments are unusable; else 1 when a finding is at or
 //!   above `--fail-on`; else 0.
@@ -28,7 +29,11 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let config = Config::from_args(&args)?;
     let mut results = Vec::with_capacity(args.paths.len());
     for path in &args.paths {
+        let spinner = spinner(path);
         let result = analyze_path(path, &config.options).map_err(|err| err.to_string());
+        if let Some(spinner) = spinner {
+            spinner.finish_and_clear();
+        }
         results.push(Outcome { input: path.clone(), result });
     }
     let stdout = std::io::stdout();
@@ -36,6 +41,17 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let stderr = std::io::stderr();
     let mut stderr = stderr.lock();
     deliver(&config, &results, &mut stdout, &mut stderr)
+}
+
+/// A spinner on stderr while one input is analysed, when stderr is a terminal.
+fn spinner(path: &Path) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let spinner = indicatif::ProgressBar::new_spinner();
+    spinner.set_message(format!("analysing {}", path.display()));
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(spinner)
 }
 
 /// Where reports go.
@@ -166,7 +182,7 @@ fn deliver(
             let stem =
                 path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             let names =
-                unique_names(reports.iter().map(|(_, r)| format!("{stem}-{}", report_name(r))));
+                unique_names(reports.iter().map(|(_, r)| format!("{stem}-{}", r.file_stem())));
             for ((_, report), name) in reports.iter().zip(names) {
                 let target = parent.join(format!("{name}.{}", config.format.extension()));
                 write_file(config, report, &target, out)?;
@@ -175,7 +191,7 @@ fn deliver(
         Destination::Folder(dir) => {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
-            let names = unique_names(reports.iter().map(|(_, r)| report_name(r)));
+            let names = unique_names(reports.iter().map(|(_, r)| r.file_stem()));
             for ((_, report), name) in reports.iter().zip(names) {
                 let target = dir.join(format!("{name}.{}", config.format.extension()));
                 write_file(config, report, &target, out)?;
@@ -258,33 +274,6 @@ fn write_file(
     Ok(())
 }
 
-/// Archive suffixes dropped from an input's name to name its report.
-const ARCHIVE_SUFFIXES: [&str; 14] = [
-    ".tar.gz", ".tar.xz", ".tar.bz2", ".tar.zst", ".tgz", ".txz", ".tbz2", ".tbz", ".tzst", ".tar",
-    ".gz", ".xz", ".bz2", ".zst",
-];
-
-/// A file name (without extension) for a report, from its input: the last component of the
-/// input path (of the inner bundle for `outer.tar!inner`), archive suffixes dropped, anything
-/// but letters, digits, `.`, `_` and `-` replaced by `_`.
-fn report_name(report: &Report) -> String {
-    let path = report.input.path.rsplit('!').next().unwrap_or("");
-    let path = path.trim_end_matches(['/', '\\']);
-    let mut name = path.rsplit(['/', '\\']).next().unwrap_or("").to_string();
-    for suffix in ARCHIVE_SUFFIXES {
-        if name.len() > suffix.len() && name.to_ascii_lowercase().ends_with(suffix) {
-            name.truncate(name.len() - suffix.len());
-            break;
-        }
-    }
-    let name: String = name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' })
-        .collect();
-    let name = name.trim_start_matches('.').to_string();
-    if name.is_empty() { "report".to_string() } else { name }
-}
-
 /// Makes names unique by appending `-2`, `-3`… to repeats.
 fn unique_names(names: impl Iterator<Item = String>) -> Vec<String> {
     let mut seen: Vec<String> = Vec::new();
@@ -334,20 +323,7 @@ mod tests {
     }
 
     #[test]
-    fn report_names_come_from_inputs() {
-        let name = |p: &str| report_name(&report_at(p));
-        assert_eq!(
-            name("/data/sosreport-db01-2024-03-05-abc.tar.xz"),
-            "sosreport-db01-2024-03-05-abc"
-        );
-        assert_eq!(name("scc_host_240305_1022.txz"), "scc_host_240305_1022");
-        assert_eq!(name("/cases/1/sosreport-db01/"), "sosreport-db01");
-        assert_eq!(name("collect.tar!sosreport-node2-2024.tar.xz"), "sosreport-node2-2024");
-        assert_eq!(name("/var/log/messages"), "messages");
-        assert_eq!(name("dmesg.txt"), "dmesg.txt");
-        assert_eq!(name("/x/a b;c.TAR.GZ"), "a_b_c");
-        assert_eq!(name("/"), "report");
-        assert_eq!(name("../.hidden.tar"), "hidden");
+    fn repeated_names_get_numbers() {
         let names = unique_names(["a", "b", "a", "A", "a"].into_iter().map(String::from));
         assert_eq!(names, ["a", "b", "a-2", "A-3", "a-4"]);
     }

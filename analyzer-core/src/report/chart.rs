@@ -237,7 +237,12 @@ fn wall_ticks(lo: f64, hi: f64) -> Vec<ChartTick> {
         365 * 86_400,
     ];
     let span = hi - lo;
-    let step = STEPS.iter().copied().find(|s| span / (*s as f64) <= 7.0).unwrap_or(365 * 86_400);
+    const YEAR: i64 = 365 * 86_400;
+    let step = STEPS.iter().copied().find(|s| span / (*s as f64) <= 7.0).unwrap_or_else(|| {
+        // Decades (a clock set wrong): whole years, at most seven ticks.
+        let years = (span / 7.0 / YEAR as f64).ceil() as i64;
+        years.max(1).saturating_mul(YEAR)
+    });
     let first = ((lo / step as f64).ceil() as i64).saturating_mul(step);
     let crosses_days = (lo / 86_400.0).floor() != (hi / 86_400.0).floor();
     let pattern = if step >= 86_400 {
@@ -308,8 +313,6 @@ fn place_by_boot(events: &[Event]) -> Placed {
             Some(round1(start + share * 0.98 * (since / max)))
         })
         .collect();
-    // The first boot's marker sits on the axis start: only boundaries are worth drawing.
-    markers.retain(|m| m.x > LEFT);
     Placed {
         xs,
         ticks,
@@ -333,6 +336,8 @@ fn seconds_label(secs: f64) -> String {
 }
 
 #[cfg(test)]
+// Struct updates keep the test compiling when event fields are added.
+#[allow(clippy::needless_update)]
 mod tests {
     use super::*;
     use crate::model::{EventFields, EventTime, HungTask, KernelPanic, SinceBoot};
@@ -349,7 +354,10 @@ mod tests {
             sources: Vec::new(),
             raw: format!("line of {id}"),
             fields: if panic {
-                EventFields::KernelPanic(KernelPanic { reason: "hung_task: blocked tasks".into() })
+                EventFields::KernelPanic(KernelPanic {
+                    reason: "hung_task: blocked tasks".into(),
+                    ..KernelPanic::default()
+                })
             } else {
                 EventFields::HungTask(HungTask::default())
             },
@@ -394,8 +402,10 @@ mod tests {
         ];
         let chart = chart(&events).unwrap();
         assert_eq!(chart.axis_label, "time since boot");
-        assert_eq!(chart.boots.len(), 1);
-        assert_eq!(chart.boots[0].x, round1(LEFT + (RIGHT - LEFT) / 2.0));
+        assert_eq!(chart.boots.len(), 2);
+        assert_eq!(chart.boots[0].x, LEFT);
+        assert_eq!(chart.boots[1].label, "boot 1");
+        assert_eq!(chart.boots[1].x, round1(LEFT + (RIGHT - LEFT) / 2.0));
         assert_eq!(chart.undrawn, 0);
         assert_eq!(chart.marks.len(), 3);
     }
@@ -411,6 +421,18 @@ mod tests {
         assert_eq!(chart.marks[0].count, 50);
         assert!(chart.marks[0].title.starts_with("50 hung tasks, "));
         assert!(chart.marks[0].r > chart.marks[1].r);
+    }
+
+    #[test]
+    fn ticks_stay_few_over_decades() {
+        // An event stamped 1970 (clock not set) and one in 2019.
+        let events = vec![
+            event("e1", 0, Some(0), None, false),
+            event("e2", 0, Some(1_571_770_800), None, false),
+        ];
+        let chart = chart(&events).unwrap();
+        assert!((2..=8).contains(&chart.ticks.len()), "{} ticks", chart.ticks.len());
+        assert!(chart.ticks.iter().all(|t| t.x >= LEFT && t.x <= RIGHT));
     }
 
     #[test]

@@ -22,17 +22,18 @@ pub const SLAB_TOP: usize = 20;
 pub const PS_TOP: usize = 15;
 
 impl MemorySection {
-    /// The memory section of a report: meminfo, the first `free` block, zones, buddyinfo, the
+    /// The memory section of a report: meminfo, the most precise `free` block, zones, buddyinfo, the
     /// [`SLAB_TOP`] largest slab caches, the `vm.*` sysctls and the [`PS_TOP`] commands
     /// holding the most resident memory.
     pub fn from_snapshot(snapshot: &Snapshot) -> MemorySection {
-        let mut slab_top: Vec<_> =
-            snapshot.slabinfo.as_ref().map(|s| s.caches.clone()).unwrap_or_default();
-        slab_top.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.name.cmp(&b.name)));
-        slab_top.truncate(SLAB_TOP);
+        let slab_top = snapshot
+            .slabinfo
+            .as_ref()
+            .map(|s| s.top_by_bytes(SLAB_TOP).into_iter().cloned().collect())
+            .unwrap_or_default();
         MemorySection {
             meminfo: snapshot.meminfo.as_ref().map(|m| m.values.clone()).unwrap_or_default(),
-            free: snapshot.free.as_ref().and_then(|f| f.blocks.first().cloned()),
+            free: snapshot.free.as_ref().and_then(|f| f.most_precise().cloned()),
             zoneinfo: snapshot.zoneinfo.as_ref().map(|z| z.zones.clone()).unwrap_or_default(),
             buddyinfo: snapshot.buddyinfo.as_ref().map(|b| b.zones.clone()).unwrap_or_default(),
             slab_top,
@@ -47,8 +48,10 @@ impl MemorySection {
     }
 }
 
-/// Groups `ps` rows by command name (first word of `COMMAND`, without its path; kernel threads
-/// keep their `[name]`) and returns the `limit` largest by summed RSS.
+/// Groups `ps` rows by command name and returns the `limit` largest by summed RSS. Unlike
+/// [`PsTable::by_command`], processes of an interpreter (`python3`, `perl`, `bash`…) are named
+/// after the script they run (`/usr/bin/python3 /usr/bin/nova-api-metadata` →
+/// `nova-api-metadata`), so services written in one language do not merge into one row.
 pub fn top_commands(ps: &PsTable, limit: usize) -> Vec<CommandRss> {
     let mut by_command: BTreeMap<String, CommandRss> = BTreeMap::new();
     for process in &ps.processes {
@@ -522,6 +525,7 @@ mod tests {
             vsz_kb: 0,
             stat: "S".into(),
             command: command.into(),
+            ..Process::default()
         };
         let ps = PsTable {
             processes: vec![

@@ -350,6 +350,18 @@ fn json_of_an_empty_report_follows_the_contract() {
     let json = check_contract(&report);
     assert!(json["memory"]["free"].is_null());
     assert!(json["host"]["collected_at"].is_null());
+
+    // Every format copes with a report that holds nothing.
+    let md = render_markdown(&report).unwrap();
+    assert!(md.starts_with("# sosalyzer report: unknown host\n"));
+    assert!(md.contains("No finding in the sources read."));
+    assert!(md.contains("The bundle holds no memory information"));
+    let html = render_html(&report).unwrap();
+    assert!(html.contains("No kernel event (hung task"));
+    assert!(!html.contains("<svg"));
+    let text = render_text(&report, &TextOptions::default());
+    assert!(text.contains("nothing found in the sources read"), "{text}");
+    assert!(text.contains("Memory: not in the bundle"), "{text}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -617,4 +629,192 @@ fn severity_counts_and_worst() {
     assert_eq!((counts.critical, counts.error, counts.warning, counts.info), (1, 2, 1, 1));
     assert_eq!(counts.total(), 5);
     assert_eq!(report.worst_severity(), Some(crate::model::Severity::Critical));
+}
+
+#[test]
+fn file_stems_come_from_inputs() {
+    let stem = |path: &str| {
+        let mut report = compute_node();
+        report.input.path = path.to_string();
+        report.file_stem()
+    };
+    assert_eq!(stem("/data/sosreport-db01-2024-03-05-abc.tar.xz"), "sosreport-db01-2024-03-05-abc");
+    assert_eq!(stem("scc_host_240305_1022.txz"), "scc_host_240305_1022");
+    assert_eq!(stem("/cases/1/sosreport-db01/"), "sosreport-db01");
+    assert_eq!(stem("collect.tar!sosreport-node2-2024.tar.xz"), "sosreport-node2-2024");
+    assert_eq!(stem("/var/log/messages"), "messages");
+    assert_eq!(stem("dmesg.txt"), "dmesg.txt");
+    assert_eq!(stem("/x/a b;c.TAR.GZ"), "a_b_c");
+    assert_eq!(stem("/x/дамп.tar"), "____");
+    assert_eq!(stem("/"), "report");
+    assert_eq!(stem("../.hidden.tar"), "hidden");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The memory panel of a real sosreport (corpus E: RHCOS 4.18 `sos_commands/memory/free`,
+// `proc/meminfo`, `proc/zoneinfo`, `proc/buddyinfo`, `proc/slabinfo`).
+
+fn corpus() -> Option<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    root.is_dir().then_some(root)
+}
+
+#[test]
+fn memory_section_of_a_real_sosreport() {
+    use crate::model::Snapshot;
+    use crate::source::SourceKind;
+
+    let Some(corpus) = corpus() else {
+        println!("skipped: ../shared/corpus not found");
+        return;
+    };
+    let mut snapshot = Snapshot::default();
+    for (kind, file, path) in [
+        (SourceKind::Meminfo, "E/meminfo-rhel8-coreos-sos.txt", "proc/meminfo"),
+        (SourceKind::Zoneinfo, "E/zoneinfo-rhel8-coreos-sos-1node.txt", "proc/zoneinfo"),
+        (SourceKind::Buddyinfo, "E/buddyinfo-rhel8-coreos-sos.txt", "proc/buddyinfo"),
+        (SourceKind::Slabinfo, "E/slabinfo-rhel8-coreos-sos.txt", "proc/slabinfo"),
+        (SourceKind::Free, "E/free-new-rhel8-coreos-sos-k.txt", "sos_commands/memory/free"),
+    ] {
+        let text = std::fs::read_to_string(corpus.join(file)).unwrap();
+        snapshot.ingest(kind, path, &text);
+    }
+    // The 4.18 default; the bundle's sysctl -a is not in the corpus.
+    snapshot.sysctls.insert("vm.watermark_scale_factor".into(), "10".into());
+
+    let memory = MemorySection::from_snapshot(&snapshot);
+    assert_eq!(memory.meminfo.get("MemTotal"), Some(&8_164_548));
+    assert_eq!(memory.free.as_ref().and_then(|f| f.mem.total), Some(8_164_548 * 1024));
+    assert_eq!(memory.zoneinfo.len(), 5);
+    assert_eq!(memory.slab_top.len(), SLAB_TOP);
+    let top: Vec<(&str, u64)> =
+        memory.slab_top.iter().take(3).map(|c| (c.name.as_str(), c.bytes)).collect();
+    assert_eq!(
+        top,
+        [("xfs_inode", 31_260_672), ("kmalloc-1024", 23_609_344), ("dentry", 22_265_856)]
+    );
+    assert_eq!(memory.vm_sysctls.len(), 1);
+
+    let mut report = compute_node();
+    report.memory = memory;
+    report.events.clear();
+    let view = ReportView::new(&report).memory;
+    assert_eq!(view.mem_total.as_deref(), Some("7.8 GiB"));
+    let used = view.bars.iter().find(|b| b.label == "Used").unwrap();
+    // (8164548 − 851960) / 8164548.
+    assert_eq!(used.percent, "89.6");
+    // Movable and Device are empty and left out.
+    let zones: Vec<(&str, &str, &str, &str)> = view
+        .zones
+        .iter()
+        .map(|z| (z.zone.as_str(), z.gap.as_str(), z.gap_status.as_str(), z.free_status.as_str()))
+        .collect();
+    assert_eq!(
+        zones,
+        [
+            ("DMA", "8", "ok", "ok"),
+            ("DMA32", "2,044", "ok", "ok"),
+            // min/4 = 2171 beats managed × 10 / 10000 = 1042; free 10852 < low 10855.
+            ("Normal", "2,171", "ok", "below_low"),
+        ]
+    );
+    // The recomputed watermarks are the kernel's own.
+    let normal = &view.zones[2];
+    assert_eq!(
+        (normal.expected_low.as_deref(), normal.expected_high.as_deref()),
+        (Some("10,855"), Some("13,026"))
+    );
+    let buddy = view.buddy.unwrap();
+    let normal = &buddy.rows[2];
+    // Σ count × 2^order = 10852 pages, zoneinfo's free count.
+    assert_eq!(normal.free_size, "42.4 MiB");
+    assert_eq!(normal.largest_order, Some(9));
+    assert_eq!(normal.cells[10].level, 0);
+    assert!(buddy.orders.iter().all(|o| !o.failed));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Markdown as a GitHub-flavoured Markdown reader sees it.
+
+/// Tables (rows of cell texts), code blocks, and every HTML fragment, link or image found.
+#[derive(Default)]
+struct Parsed {
+    tables: Vec<Vec<Vec<String>>>,
+    code_blocks: Vec<String>,
+    html: Vec<String>,
+    links: Vec<String>,
+}
+
+fn read_markdown(md: &str) -> Parsed {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut parsed = Parsed::default();
+    let mut cell: Option<String> = None;
+    let mut code: Option<String> = None;
+    for event in Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Start(Tag::Table(_)) => parsed.tables.push(Vec::new()),
+            Event::Start(Tag::TableHead | Tag::TableRow) => {
+                parsed.tables.last_mut().unwrap().push(Vec::new())
+            }
+            Event::Start(Tag::TableCell) => cell = Some(String::new()),
+            Event::End(TagEnd::TableCell) => {
+                let text = cell.take().unwrap();
+                parsed.tables.last_mut().unwrap().last_mut().unwrap().push(text);
+            }
+            Event::Start(Tag::CodeBlock(_)) => code = Some(String::new()),
+            Event::End(TagEnd::CodeBlock) => parsed.code_blocks.push(code.take().unwrap()),
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                parsed.links.push(dest_url.to_string())
+            }
+            Event::Html(html) | Event::InlineHtml(html) => parsed.html.push(html.to_string()),
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(cell) = cell.as_mut() {
+                    cell.push_str(&text);
+                } else if let Some(code) = code.as_mut() {
+                    code.push_str(&text);
+                }
+            }
+            _ => {}
+        }
+    }
+    parsed
+}
+
+#[test]
+fn markdown_reads_back_as_tables_and_code() {
+    let parsed = read_markdown(&render_markdown(&compute_node()).unwrap());
+    assert!(parsed.html.is_empty(), "{:?}", parsed.html);
+    assert!(parsed.links.is_empty(), "{:?}", parsed.links);
+    // Host, findings, memory bars, free, zones, buddyinfo, slab, commands, sysctls, events,
+    // sources.
+    assert_eq!(parsed.tables.len(), 11);
+    let findings = &parsed.tables[1];
+    assert_eq!(findings[0], ["Severity", "Finding", "Rule", "Events", "First seen"]);
+    assert_eq!(findings[3][2], "mm.page_alloc_failure");
+    let buddy = &parsed.tables[5];
+    assert_eq!(buddy[3][8], "0", "Node 0 Normal, order 6");
+    assert_eq!(buddy[0][8], "6 (256K) ⚠");
+    // One evidence block per finding, verbatim.
+    assert_eq!(parsed.code_blocks.len(), 5);
+    assert!(parsed.code_blocks[2].contains(
+        "sos_commands/kernel/dmesg:1904: [1670961.652627] qemu-system-x86: page allocation failure: order:6,"
+    ));
+}
+
+#[test]
+fn markdown_of_hostile_strings_reads_back_as_text() {
+    let parsed = read_markdown(&render_markdown(&hostile()).unwrap());
+    assert!(parsed.html.is_empty(), "HTML got through: {:?}", parsed.html);
+    assert!(parsed.links.is_empty(), "a link got through: {:?}", parsed.links);
+    let findings = &parsed.tables[1];
+    // The pipes and backticks of the bundle stay inside their cells.
+    assert_eq!(findings[1].len(), 5);
+    assert_eq!(findings[1][1], "Title <script>alert(1)</script>");
+    assert_eq!(findings[1][2], "rule|`<script>alert(1)</script>`");
+    assert_eq!(
+        parsed.tables[0][1],
+        ["Hostname", "<script>alert(1)</script>\"><img src=x onerror=alert(2)>"]
+    );
+    // The evidence line is in a code block, whole.
+    assert!(parsed.code_blocks[0].contains("| ``` `rm -rf` [x](javascript:alert(3))"));
 }

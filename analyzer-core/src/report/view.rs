@@ -203,7 +203,8 @@ pub struct ChartView {
     pub marks: Vec<ChartMark>,
     /// Axis ticks.
     pub ticks: Vec<ChartTick>,
-    /// Boot boundaries.
+    /// Boot starts: each boot after the first on a wall-clock axis, every boot on a
+    /// time-since-boot axis.
     pub boots: Vec<ChartBoot>,
     /// Events that could not be placed (no usable time).
     pub undrawn: usize,
@@ -843,8 +844,9 @@ fn json_name<T: Serialize>(value: &T) -> String {
     }
 }
 
-/// Bundle text made safe to show anywhere: control characters become visible `\xNN` escapes
-/// (a log line must not drive a terminal), and the length is bounded.
+/// Bundle text made safe to show anywhere: tabs and newlines become spaces, carriage returns
+/// go, other control characters become visible `\xNN` escapes (a log line must not drive a
+/// terminal), and the length is bounded.
 pub(crate) fn clean(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(MAX_TEXT_CHARS));
     for (count, c) in text.chars().enumerate() {
@@ -853,7 +855,8 @@ pub(crate) fn clean(text: &str) -> String {
             break;
         }
         match c {
-            '\t' => out.push(' '),
+            '\t' | '\n' => out.push(' '),
+            '\r' => {}
             c if c.is_control() => {
                 out.push_str(&format!("\\x{:02x}", u32::from(c)));
             }
@@ -973,4 +976,35 @@ pub(crate) fn order_size(order: u32) -> String {
 /// `part` as a percentage of `whole`, one decimal; `None` when `whole` is 0.
 pub(crate) fn percent(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| (part as f64) * 100.0 / (whole as f64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_escapes_controls_and_bounds_length() {
+        assert_eq!(clean("a\tb\r\nc"), "a b c");
+        assert_eq!(clean("\x1b[31mred\x1b[0m"), "\\x1b[31mred\\x1b[0m");
+        assert_eq!(clean("x\u{202e}y"), "x\\u{202e}y");
+        let long = "é".repeat(MAX_TEXT_CHARS + 5);
+        let cleaned = clean(&long);
+        assert_eq!(cleaned.chars().count(), MAX_TEXT_CHARS + 1);
+        assert!(cleaned.ends_with('…'));
+    }
+
+    #[test]
+    fn formats_for_people() {
+        assert_eq!(format_count(48_756_637), "48,756,637");
+        assert_eq!(format_count(999), "999");
+        assert_eq!(format_kib(16_384_256), "15.6 GiB");
+        assert_eq!(format_bytes(812), "812 B");
+        assert_eq!(format_duration(1_714_919), "19 d 20 h");
+        assert_eq!(format_duration(42), "42 s");
+        assert_eq!(
+            (order_size(0), order_size(6), order_size(10), order_size(18)),
+            ("4K".into(), "256K".into(), "4M".into(), "1G".into())
+        );
+        assert_eq!(percent(1, 0), None);
+    }
 }
