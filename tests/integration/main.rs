@@ -4,6 +4,7 @@
 mod analyze;
 // The HTML report in headless Chromium: DOM, no network, screenshot.
 mod html_browser;
+// `sosalyzer parse KIND FILE`.
+mod parse;
 // `sosalyzer scan`: discovery, error rows, index files, JSON Lines, shards, usage errors.
 mod scan;
-mod parse;
