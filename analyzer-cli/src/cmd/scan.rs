@@ -281,3 +281,90 @@ fn describe(result: &ScanResult) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use analyzer_core::bundle::InputFormat;
+    use analyzer_core::report::fixtures;
+    use analyzer_core::scan::{Candidate, CandidateKind, Stamp};
+    use serde_json::Value;
+
+    use super::*;
+
+    fn result(
+        outcome: Outcome,
+        reports: Vec<analyzer_core::report::Report>,
+        rows: Vec<IndexRow>,
+    ) -> ScanResult {
+        ScanResult {
+            candidate: Candidate {
+                path: PathBuf::from("fleet/dc1/sosreport-db01.tar.xz"),
+                rel: "dc1/sosreport-db01.tar.xz".into(),
+                kind: CandidateKind::Archive(InputFormat::TarXz),
+                stamp: Stamp::default(),
+            },
+            outcome,
+            reports,
+            rows,
+        }
+    }
+
+    fn lines(out: &[u8]) -> Vec<Value> {
+        String::from_utf8_lossy(out).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    }
+
+    #[test]
+    fn jsonl_of_analysed_failed_and_current_bundles() {
+        let report = fixtures::compute_node();
+        let expected = serde_json::to_value(&report).unwrap();
+
+        let mut out = Vec::new();
+        emit_jsonl(&mut out, &result(Outcome::Analysed, vec![report.clone()], vec![]), None)
+            .unwrap();
+        assert_eq!(lines(&out), vec![expected.clone()]);
+
+        let mut out = Vec::new();
+        let row =
+            IndexRow::error("dc1/sosreport-db01.tar.xz".into(), "unreadable: xz stream".into());
+        emit_jsonl(&mut out, &result(Outcome::Failed, vec![], vec![row]), None).unwrap();
+        let error = &lines(&out)[0];
+        assert_eq!(error["schema_version"], 1);
+        assert_eq!(error["input"]["path"], "fleet/dc1/sosreport-db01.tar.xz");
+        assert_eq!(error["error"], "unreadable: xz stream");
+
+        // A current bundle's report is read back from its JSON file, whatever the row links.
+        let dir = tempfile::tempdir().unwrap();
+        let json = dir.path().join("reports/dc1/sosreport-db01.tar.xz.json");
+        std::fs::create_dir_all(json.parent().unwrap()).unwrap();
+        std::fs::write(&json, serde_json::to_string_pretty(&report).unwrap()).unwrap();
+        let link = Some("reports/dc1/sosreport-db01.tar.xz.html".to_string());
+        let row = IndexRow::from_report("dc1/sosreport-db01.tar.xz".into(), &report, link);
+        let mut out = Vec::new();
+        emit_jsonl(&mut out, &result(Outcome::Current, vec![], vec![row]), Some(dir.path()))
+            .unwrap();
+        assert_eq!(lines(&out), vec![expected]);
+    }
+
+    #[test]
+    fn options_from_arguments() {
+        let args = |extra: &[&str]| {
+            let mut argv = vec!["sosalyzer", "scan", "fleet"];
+            argv.extend_from_slice(extra);
+            match <crate::cli::Cli as clap::Parser>::parse_from(argv).command {
+                crate::cli::Command::Scan(args) => args,
+                _ => unreachable!(),
+            }
+        };
+        let defaults = options(&args(&[])).unwrap();
+        assert_eq!(defaults.formats, [scan::ReportFormat::Json, scan::ReportFormat::Html]);
+        assert_eq!(defaults.output, Some(PathBuf::from(DEFAULT_OUTPUT)));
+        assert_eq!(defaults.jobs, 0);
+        let jsonl =
+            options(&args(&["--jsonl", "--shard", "2/8", "-f", "md,json", "-j", "3"])).unwrap();
+        assert_eq!(jsonl.output, None);
+        assert!(jsonl.keep_reports);
+        assert_eq!(jsonl.shard, Shard::new(2, 8));
+        assert_eq!(jsonl.formats, [scan::ReportFormat::Markdown, scan::ReportFormat::Json]);
+        assert_eq!(jsonl.jobs, 3);
+    }
+}
