@@ -5,6 +5,7 @@
 #   bench/scan.sh                 # generate (once) into bench/out/fleet, then measure
 #   BUNDLES=40 BUNDLE_MB=100 bench/scan.sh
 #   JOBS="1 2 4" RUNS=5 bench/scan.sh
+#   BIN=/opt/sosalyzer/bin/sosalyzer bench/scan.sh    # an installed binary instead of a build
 #
 # Each setting runs RUNS times (default 3) and the fastest run is kept: on a shared machine the
 # other runs measure the neighbours.
@@ -21,8 +22,10 @@ RUNS=${RUNS:-3}
 OUT=bench/out
 FLEET=$OUT/fleet-${BUNDLES}x${BUNDLE_MB}MB
 
-cargo build --release -q
-BIN=target/release/sosalyzer
+if [ -z "${BIN:-}" ]; then
+    cargo build --release -q
+    BIN=target/release/sosalyzer
+fi
 
 # One sosreport tree: version.txt, dmesg, meminfo, and a messages file of BUNDLE_MB MB of
 # syslog lines with a hung task, an allocation failure and an XFS shutdown every few MB.
