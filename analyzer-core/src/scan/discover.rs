@@ -18,6 +18,7 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::Error;
@@ -153,7 +154,8 @@ pub fn discover_skipping(dir: &Path, skip: &[PathBuf]) -> Result<Vec<Candidate>,
                     path: path.to_path_buf(),
                     rel: relative(dir, path),
                     kind: CandidateKind::Folder(kind),
-                    stamp: folder_stamp(path, Stamp::of(&meta)),
+                    // The sizes inside are summed below, for all folders at once.
+                    stamp: Stamp::of(&meta),
                 });
                 walk.skip_current_dir();
             }
@@ -176,6 +178,10 @@ pub fn discover_skipping(dir: &Path, skip: &[PathBuf]) -> Result<Vec<Candidate>,
             stamp: Stamp::of(&meta),
         });
     }
+    // Extracted bundles hold thousands of files: stat them on every core.
+    found.par_iter_mut().filter(|c| matches!(c.kind, CandidateKind::Folder(_))).for_each(|c| {
+        c.stamp = folder_stamp(&c.path, c.stamp);
+    });
     found.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(found)
 }
