@@ -224,8 +224,9 @@ def dmesg_rhel7(kernel):
     return "".join(f"{stamp(s)} {m}\n" for s, m in lines)
 
 
-def syslog_lines(host, start, count, step, kernel_block=(), block_at=None):
-    """Traditional rsyslog lines (`Mar  5 10:22:33 host prog[pid]: msg`), one every `step` s."""
+def syslog_lines(host, start, count, step, kernel_blocks=None):
+    """Traditional rsyslog lines (`Mar  5 10:22:33 host prog[pid]: msg`), one every `step` s;
+    `kernel_blocks` maps a line index to kernel messages logged right after that line."""
     progs = [
         ("systemd[1]", "Started Session {n} of user root."),
         ("sshd[{p}]", "Accepted publickey for root from 10.20.30.{h} port {port} ssh2: RSA SHA256:k3Yq"),
@@ -241,9 +242,8 @@ def syslog_lines(host, start, count, step, kernel_block=(), block_at=None):
         p = 20000 + (i * 37) % 9000
         text = msg.format(n=1000 + i, p=p, h=i % 250 + 1, port=40000 + i % 20000)
         out.append(f"{when:%b} {when.day:2d} {when:%H:%M:%S} {host} {prog.format(p=p)}: {text}")
-        if block_at is not None and i == block_at:
-            for line in kernel_block:
-                out.append(f"{when:%b} {when.day:2d} {when:%H:%M:%S} {host} kernel: {line}")
+        for line in (kernel_blocks or {}).get(i, ()):
+            out.append(f"{when:%b} {when.day:2d} {when:%H:%M:%S} {host} kernel: {line}")
     return "\n".join(out) + "\n"
 
 
@@ -450,9 +450,11 @@ def sos4(host, kernel, collected, uptime_secs, version="4.7.0", name_rand="abcde
         "Call Trace:",
         " __schedule+0x2c4/0x700",
         " schedule+0x38/0xa0",
-        'XFS (sdb1): metadata I/O error in "xfs_trans_read_buf_map" at daddr 0x5f00080 len 8 error 61',
     ]
-    t.file("var/log/messages", syslog_lines(host, collected - dt.timedelta(hours=3), 600, 17, kernel_block, 300))
+    xfs_block = ['XFS (sdb1): metadata I/O error in "xfs_trans_read_buf_map" at daddr 0x5f00080 len 8 error 61']
+    # dmesg has the XFS error 1800 s after the hung task: 106 lines of 17 s apart here.
+    t.file("var/log/messages", syslog_lines(host, collected - dt.timedelta(hours=3), 600, 17,
+                                            {194: kernel_block, 300: xfs_block}))
     t.file("var/log/messages-20261115.gz", gz(syslog_lines(host, collected - dt.timedelta(days=9), 800, 53).encode()))
     t.file("proc/meminfo", meminfo(16116516, 222744, 9624576, 1600000))
     t.file("proc/zoneinfo", zoneinfo())

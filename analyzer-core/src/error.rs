@@ -37,4 +37,7 @@ pub enum Error {
         /// The input path.
         path: PathBuf,
     },
+    /// A rule file could not be loaded.
+    #[error("{0}")]
+    Rules(crate::rules::RuleError),
 }

@@ -80,6 +80,6 @@ fn parse_syslog_prints_each_line() {
         .find(|l| l["message"].as_str().unwrap().starts_with("INFO: task"))
         .unwrap();
     assert_eq!(hung["source"], "kernel");
-    assert_eq!(hung["time"], "Nov 23 07:30:24");
+    assert_eq!(hung["time"], "Nov 23 07:00:22");
     assert_eq!(hung["kernel"], true);
 }
