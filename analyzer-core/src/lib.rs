@@ -16,7 +16,28 @@ Bundle ──► Sources ──► Parsers ──► Model ───────
 * [`parse`] turns each format into typed records.
 * [`model`] holds host facts, the kernel-event timeline and the memory snapshot.
 * [`rules`] turns the model into findings: built-in analyses and declarative rule files.
-* [`report`] is the serialisable result.
+* [`timeline`] puts the kernel events of every log on one clock; [`events`] assembles them.
+* [`report`] is the serialisable result and its renderers; [`analyze`] runs the whole pass.
+* [`scan`] analyses a folder of bundles in parallel.
+
+# Example
+
+Open a bundle, analyse it, and render the report:
+
+```
+use std::path::Path;
+
+use analyzer_core::analyze::{AnalyzeOptions, analyze_path};
+use analyzer_core::report::{Format, render};
+
+let bundle = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/sos4-rhel8.tar.xz");
+for report in analyze_path(&bundle, &AnalyzeOptions::default())? {
+    assert_eq!(report.host.hostname.as_deref(), Some("db01"));
+    let markdown = render(&report, Format::Markdown)?;
+    assert!(markdown.contains("hung task"));
+}
+# Ok::<(), Box<dyn std::error::Error>>(())
+```
 */
 
 pub mod analyze;

@@ -166,7 +166,20 @@ pub(crate) fn location(msg: &str) -> Option<String> {
     LOC.captures(s).and_then(|c| c.get(1)).map(|m| m.as_str().to_string())
 }
 
-/// A frame list with a bound.
+/// Whether `msg` belongs to a call trace (a frame, appended to `frames`, or a marker such as
+/// `Call Trace:` or `<TASK>`): the trace-carrying events take such lines.
+pub(crate) fn take_trace_line(msg: &str, frames: &mut Vec<String>) -> bool {
+    match trace_line(msg) {
+        Some(TraceLine::Frame(f)) => {
+            push_frame(frames, f);
+            true
+        }
+        Some(_) => true,
+        None => false,
+    }
+}
+
+/// Appends a frame, up to [`MAX_FRAMES`].
 pub(crate) fn push_frame(frames: &mut Vec<String>, frame: String) {
     if frames.len() < MAX_FRAMES {
         frames.push(frame);

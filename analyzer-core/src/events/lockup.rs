@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Step;
-use super::call_trace::{self, TraceLine};
+use super::call_trace;
 use crate::model::{EventFields, Lockup};
 
 /// Unrelated lines in a row before the report is considered over.
@@ -75,13 +75,8 @@ impl Builder {
             self.fields.location = Some(loc);
             return self.take();
         }
-        match call_trace::trace_line(s) {
-            Some(TraceLine::Frame(f)) => {
-                call_trace::push_frame(&mut self.fields.call_trace, f);
-                return self.take();
-            }
-            Some(_) => return self.take(),
-            None => {}
+        if call_trace::take_trace_line(s, &mut self.fields.call_trace) {
+            return self.take();
         }
         if call_trace::is_register_line(s)
             || call_trace::is_stack_words(s)

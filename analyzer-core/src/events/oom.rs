@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Step;
-use super::call_trace::{self, TraceLine};
+use super::call_trace;
 use super::page_alloc::{MemInfoParser, MemStep, split_flags};
 use crate::model::OomKill;
 
@@ -141,13 +141,8 @@ impl Builder {
             self.fields.invoker_pid = h.pid;
             return self.take();
         }
-        match call_trace::trace_line(s) {
-            Some(TraceLine::Frame(f)) => {
-                call_trace::push_frame(&mut self.fields.call_trace, f);
-                return self.take();
-            }
-            Some(_) => return self.take(),
-            None => {}
+        if call_trace::take_trace_line(s, &mut self.fields.call_trace) {
+            return self.take();
         }
         if self.mem.line(s) != MemStep::No {
             return self.take();

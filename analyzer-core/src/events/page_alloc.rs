@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Step;
-use super::call_trace::{self, TraceLine};
+use super::call_trace;
 use crate::model::{AllocKind, MemInfoDump, MemInfoZone, PageAllocFailure};
 
 /// Unrelated lines in a row before the Mem-Info dump before the report is considered over.
@@ -153,13 +153,8 @@ impl Builder {
             }
             return self.take();
         }
-        match call_trace::trace_line(s) {
-            Some(TraceLine::Frame(f)) => {
-                call_trace::push_frame(&mut self.fields.call_trace, f);
-                return self.take();
-            }
-            Some(_) => return self.take(),
-            None => {}
+        if call_trace::take_trace_line(s, &mut self.fields.call_trace) {
+            return self.take();
         }
         if call_trace::is_register_line(s) || call_trace::is_stack_words(s) {
             return self.take();

@@ -2,7 +2,7 @@
 //! trace, `Kernel Offset:` and `---[ end Kernel panic - not syncing: … ]---` that follow.
 
 use super::Step;
-use super::call_trace::{self, TraceLine};
+use super::call_trace;
 use crate::model::KernelPanic;
 
 /// Unrelated lines in a row before the panic report is considered over.
@@ -43,13 +43,8 @@ impl Builder {
             self.fields.pid = h.pid;
             return self.take();
         }
-        match call_trace::trace_line(s) {
-            Some(TraceLine::Frame(f)) => {
-                call_trace::push_frame(&mut self.fields.call_trace, f);
-                return self.take();
-            }
-            Some(_) => return self.take(),
-            None => {}
+        if call_trace::take_trace_line(s, &mut self.fields.call_trace) {
+            return self.take();
         }
         if call_trace::is_register_line(s)
             || call_trace::is_stack_words(s)

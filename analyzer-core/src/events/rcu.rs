@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Step;
-use super::call_trace::{self, TraceLine};
+use super::call_trace;
 use crate::model::RcuStall;
 
 /// Unrelated lines in a row before the report is considered over.
@@ -66,13 +66,8 @@ impl Builder {
             self.fields.jiffies = j.as_str().parse().ok();
             return self.take();
         }
-        match call_trace::trace_line(s) {
-            Some(TraceLine::Frame(f)) => {
-                call_trace::push_frame(&mut self.fields.call_trace, f);
-                return self.take();
-            }
-            Some(_) => return self.take(),
-            None => {}
+        if call_trace::take_trace_line(s, &mut self.fields.call_trace) {
+            return self.take();
         }
         if s.starts_with("rcu:")
             || s.contains("rcu_")
