@@ -112,7 +112,7 @@ for j in $JOBS; do
     summary=$(grep -o 'scanned .*failed' "$log" | tail -1)
     printf 'j=%s  wall %6.2f s (best of %s)  cpu %6.2f s  peak RSS %6.1f MB  %s\n' \
         "$j" "$best" "$RUNS" "$cpu" "$rss" "$summary"
-    if echo "$summary" | grep -q "0 analysed, 0 current"; then
+    if echo "$summary" | grep -qE "(^|[^0-9])0 analysed, 0 current"; then
         echo "  warning: no bundle was analysed (is the analysis wired in this build?)" >&2
     fi
 done

@@ -96,7 +96,9 @@ use crate::model::Problem;
 use crate::report::{InputInfo, SourceEntry};
 use crate::source::SourceKind;
 
+pub(crate) use pipeline::decoder;
 pub use sniff::detect_text_kind;
+pub(crate) use sniff::{compression_of, is_tar};
 
 /// The most one non-log member may hand to a visitor (64 MiB). Logs are streamed and never
 /// capped; a larger non-log member is cut here, marked truncated, and a problem is recorded.
@@ -136,7 +138,8 @@ pub(crate) enum Compression {
 }
 
 impl Compression {
-    fn tar_format(self) -> InputFormat {
+    /// The tar format this compression makes.
+    pub(crate) fn tar_format(self) -> InputFormat {
         match self {
             Compression::None => InputFormat::Tar,
             Compression::Gzip => InputFormat::TarGz,

@@ -8,56 +8,10 @@
 
 use std::io::{self, Read};
 
-use crate::bundle::InputFormat;
+use crate::bundle::{self, Compression, InputFormat};
 
 /// How many bytes sniffing looks at, before and after decompression.
 pub const SNIFF_LEN: usize = 512;
-
-/// Offset of the `ustar` magic in a tar header.
-const TAR_MAGIC_AT: usize = 257;
-
-/// Memory cap for the xz decoder while sniffing: a hostile header cannot make it reserve more.
-const XZ_MEMLIMIT: u64 = 256 * 1024 * 1024;
-
-/// The compression of a file, from its first bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Compression {
-    /// `1F 8B`.
-    Gzip,
-    /// `FD 37 7A 58 5A 00`.
-    Xz,
-    /// `BZh`.
-    Bzip2,
-    /// `28 B5 2F FD`.
-    Zstd,
-}
-
-impl Compression {
-    /// Recognises the compression from the first bytes of a file.
-    pub fn from_magic(head: &[u8]) -> Option<Compression> {
-        if head.starts_with(&[0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) {
-            Some(Compression::Xz)
-        } else if head.starts_with(&[0x1F, 0x8B]) {
-            Some(Compression::Gzip)
-        } else if head.starts_with(b"BZh") {
-            Some(Compression::Bzip2)
-        } else if head.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) {
-            Some(Compression::Zstd)
-        } else {
-            None
-        }
-    }
-
-    /// The tar format this compression makes.
-    pub fn tar_format(self) -> InputFormat {
-        match self {
-            Compression::Gzip => InputFormat::TarGz,
-            Compression::Xz => InputFormat::TarXz,
-            Compression::Bzip2 => InputFormat::TarBz2,
-            Compression::Zstd => InputFormat::TarZst,
-        }
-    }
-}
 
 /// What sniffing concluded about one file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,7 +29,7 @@ pub enum Sniffed {
 /// Whether `head` holds a tar header (`ustar` at offset 257; POSIX `ustar\0` and old GNU
 /// `ustar  \0` alike).
 pub fn is_tar_header(head: &[u8]) -> bool {
-    head.get(TAR_MAGIC_AT..TAR_MAGIC_AT + 5) == Some(b"ustar".as_slice())
+    bundle::is_tar(head)
 }
 
 /// Whether `head` starts with an OpenPGP message: ASCII armour, or a binary public-key or
@@ -121,7 +75,8 @@ pub fn is_openpgp(head: &[u8]) -> bool {
 /// Sniffs a file from its first bytes; `reader` continues right after `head` (it is only read
 /// when `head` shows a compression, to decompress the first tar header).
 pub fn sniff(head: &[u8], reader: impl Read) -> Sniffed {
-    if let Some(compression) = Compression::from_magic(head) {
+    let compression = bundle::compression_of(head);
+    if compression != Compression::None {
         let stream = io::Cursor::new(head.to_vec()).chain(reader);
         return match decompressed_head(compression, stream) {
             Ok(inner) if is_tar_header(&inner) => Sniffed::Archive(compression.tar_format()),
@@ -138,29 +93,11 @@ pub fn sniff(head: &[u8], reader: impl Read) -> Sniffed {
     }
 }
 
-/// Up to [`SNIFF_LEN`] decompressed bytes. A stream that ends cleanly sooner gives fewer bytes;
-/// a broken one gives the decoder's error.
+/// Up to [`SNIFF_LEN`] decompressed bytes, through the bundle reader's own decoders. A stream
+/// that ends cleanly sooner gives fewer bytes; a broken one gives the decoder's error.
 fn decompressed_head(compression: Compression, stream: impl Read) -> io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(SNIFF_LEN);
-    let limit = SNIFF_LEN as u64;
-    match compression {
-        Compression::Gzip => {
-            flate2::read::MultiGzDecoder::new(stream).take(limit).read_to_end(&mut out)?;
-        }
-        Compression::Xz => {
-            let decoder = liblzma::stream::Stream::new_stream_decoder(XZ_MEMLIMIT, 0)
-                .map_err(io::Error::other)?;
-            liblzma::read::XzDecoder::new_stream(stream, decoder)
-                .take(limit)
-                .read_to_end(&mut out)?;
-        }
-        Compression::Bzip2 => {
-            bzip2::read::MultiBzDecoder::new(stream).take(limit).read_to_end(&mut out)?;
-        }
-        Compression::Zstd => {
-            zstd::stream::read::Decoder::new(stream)?.take(limit).read_to_end(&mut out)?;
-        }
-    }
+    bundle::decoder(stream, compression)?.take(SNIFF_LEN as u64).read_to_end(&mut out)?;
     Ok(out)
 }
 
