@@ -35,7 +35,7 @@ use std::thread;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analyze::{AnalyzeOptions, analyze_path};
+use crate::analyze::{AnalyzeOptions, analyze_with};
 use crate::report::Report;
 
 mod discover;
@@ -72,6 +72,9 @@ pub enum Error {
     /// An index template failed to render.
     #[error("cannot render the index: {0:#}")]
     Template(#[from] minijinja::Error),
+    /// The rules could not be loaded.
+    #[error("cannot load the rules: {0}")]
+    Rules(crate::Error),
 }
 
 /// Formats a scan writes for each bundle.
@@ -185,10 +188,11 @@ pub struct ScanResult {
     pub rows: Vec<IndexRow>,
 }
 
-/// Scans `dir` with the built-in analysis ([`analyze_path`]).
+/// Scans `dir` with the built-in analysis ([`analyze_with`]). The rules are loaded once, before
+/// any bundle is read, so a broken rule file stops the scan instead of failing every bundle.
 pub fn scan(dir: &Path, options: &ScanOptions) -> Result<Scan, Error> {
-    let analyze_options = options.analyze.clone();
-    scan_with(dir, options, move |path: &Path| analyze_path(path, &analyze_options))
+    let rules = options.analyze.rule_set().map_err(Error::Rules)?;
+    scan_with(dir, options, move |path: &Path| analyze_with(path, &rules))
 }
 
 /// Scans `dir`, analysing each bundle with `analyze` (for tools that bring their own analysis,

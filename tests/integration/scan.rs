@@ -193,7 +193,9 @@ fn shards_cover_the_fleet_once() {
 fn bad_usage_exits_2_with_one_line() {
     let tmp = tempfile::tempdir().unwrap();
     fleet(&tmp.path().join("fleet"));
+    write(&tmp.path().join("broken/oops.toml"), b"[rule\nid = 1\n");
     for (args, says) in [
+        (vec!["scan", "fleet", "--rules", "broken", "-o", "out"], "oops.toml"),
         (vec!["scan", "fleet", "--shard", "3/3"], "bad shard"),
         (vec!["scan", "fleet", "-j", "0"], "-j"),
         (vec!["scan", "fleet", "-f", "text"], "json, md or html"),
