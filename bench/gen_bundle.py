@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Writes a sosreport-shaped bundle with about 300 MB of syslog for speed measurements.
 
-Usage: python3 bench/gen_bundle.py OUTDIR [MEGABYTES]
+Usage: python3 bench/gen_bundle.py OUTDIR [MEGABYTES [EVENTS_PER_MB]]
 Makes OUTDIR/sosreport-bench-2026-11-23-benchme/ (the small files of samples/sos4-rhel8 plus a
-large var/log/messages and a rotated messages-20261115); bench/run.sh packs and times it.
-Deterministic (fixed seed), python3 standard library only.
+large var/log/messages and a rotated messages-20261115); bench/run.sh and bench/analyze.sh pack
+and time it. Kernel reports (hung tasks, allocation failures, XFS errors; the texts of
+gen_syslog.py) are injected at EVENTS_PER_MB per megabyte (default 0), so the analysis has real
+events to assemble. Deterministic (fixed seed), python3 standard library only.
 """
 
 import datetime as dt
@@ -12,6 +14,8 @@ import os
 import random
 import shutil
 import sys
+
+from gen_syslog import EVENTS
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -37,9 +41,12 @@ DISKS = ["dm-0", "dm-2", "sdb1", "nvme0n1p2"]
 DEVS = ["ens192", "ens224", "bond0", "eth0"]
 
 
-def lines(rng, start, count):
+def lines(rng, start, count, event_every):
     t = start
     for i in range(count):
+        if event_every and rng.randrange(event_every) == 0:
+            for text in rng.choice(EVENTS):
+                yield f"{t:%b} {t.day:2d} {t:%H:%M:%S} db01 kernel: {text}\n"
         t += dt.timedelta(milliseconds=rng.randrange(5, 90))
         prog, msgs = rng.choice(PROGS)
         pid = rng.randrange(300, 65000)
@@ -55,12 +62,14 @@ def lines(rng, start, count):
         yield f"{t:%b} {t.day:2d} {t:%H:%M:%S} db01 {prog.format(pid=pid)}: {msg}\n"
 
 
-def write_log(path, rng, start, megabytes):
+def write_log(path, rng, start, megabytes, events_per_mb):
     target = megabytes * 1_000_000
+    # About 100 bytes a line: one event every `event_every` lines gives events_per_mb a megabyte.
+    event_every = int(1_000_000 / 100 / events_per_mb) if events_per_mb else 0
     written = 0
     with open(path, "w") as f:
         while written < target:
-            chunk = "".join(lines(rng, start, 20000))
+            chunk = "".join(lines(rng, start, 20000, event_every))
             start += dt.timedelta(minutes=20)
             f.write(chunk)
             written += len(chunk)
@@ -69,14 +78,16 @@ def write_log(path, rng, start, megabytes):
 def main():
     out = sys.argv[1]
     megabytes = int(sys.argv[2]) if len(sys.argv) > 2 else 300
+    events_per_mb = float(sys.argv[3]) if len(sys.argv) > 3 else 0
     root = os.path.join(out, "sosreport-bench-2026-11-23-benchme")
     if os.path.lexists(root):
         shutil.rmtree(root)
     shutil.copytree(os.path.join(HERE, "..", "samples", "sos4-rhel8"), root, symlinks=True)
     rng = random.Random(20261123)
     start = dt.datetime(2026, 11, 16, 0, 0, 0)
-    write_log(os.path.join(root, "var/log/messages-20261115"), rng, start - dt.timedelta(days=7), megabytes // 3)
-    write_log(os.path.join(root, "var/log/messages"), rng, start, megabytes - megabytes // 3)
+    write_log(os.path.join(root, "var/log/messages-20261115"), rng, start - dt.timedelta(days=7), megabytes // 3,
+              events_per_mb)
+    write_log(os.path.join(root, "var/log/messages"), rng, start, megabytes - megabytes // 3, events_per_mb)
     os.remove(os.path.join(root, "var/log/messages-20261115.gz"))
 
 
