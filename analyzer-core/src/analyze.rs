@@ -143,7 +143,18 @@ impl BundleVisitor for ModelVisitor {
         // The reader shows at most NON_LOG_CAP and records the cap as a problem itself.
         self.buf.clear();
         data.take(NON_LOG_CAP).read_to_end(&mut self.buf)?;
-        let text = text_in_place(&mut self.buf);
+        let mut text = text_in_place(&mut self.buf);
+        // Parsers keep each line they cannot read; a file of millions of short garbage lines
+        // would cost tens of times its size. No /proc file or command output holds this many.
+        if let Some(nl) = memchr::memchr_iter(b'\n', text.as_bytes()).nth(MAX_FILE_LINES - 1) {
+            if nl + 1 < text.len() {
+                text = text.get(..=nl).unwrap_or_default();
+                self.problems.push(Problem::file(
+                    member.path,
+                    format!("only the first {MAX_FILE_LINES} lines were parsed"),
+                ));
+            }
+        }
         if HostFactsBuilder::wants(member.kind) {
             self.facts.add(member.kind, member.path, text);
         }
@@ -187,6 +198,10 @@ impl BundleVisitor for ModelVisitor {
         });
     }
 }
+
+/// Most lines of one non-log file handed to its parser (a `ps auxwwwm` of 100,000 threads is a
+/// fifth of it).
+const MAX_FILE_LINES: usize = 500_000;
 
 /// Makes text of `bytes` in place: each byte of an invalid UTF-8 sequence becomes `?`.
 /// `String::from_utf8_lossy` would copy the whole file and write a 3-byte U+FFFD per bad byte,

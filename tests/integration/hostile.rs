@@ -578,6 +578,22 @@ fn without_lines(value: &Value) -> Value {
     }
 }
 
+#[test]
+fn millions_of_garbage_lines_in_a_proc_file_stay_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = sample_folder(dir.path(), "bundle");
+    // 16 Mi unparsable lines in 32 MiB: kept one by one they would take gigabytes.
+    std::fs::write(folder.join("proc/slabinfo"), b"x\n".repeat(16 << 20)).unwrap();
+    let report = analyze(&folder).json();
+    assert!(
+        has_problem(&report, "proc/slabinfo", "only the first 500000 lines were parsed"),
+        "{:?}",
+        problems(&report)
+    );
+    assert!(has_problem(&report, "proc/slabinfo", "500000 lines of proc/slabinfo did not parse"));
+    assert_eq!(report["memory"]["meminfo"]["MemTotal"], 16_116_516);
+}
+
 // 5. Member names that climb out or are absolute.
 
 /// Every path under `dir`, relative, sorted.
