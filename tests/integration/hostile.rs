@@ -767,6 +767,20 @@ fn special_and_unreadable_files_are_skipped_with_a_problem() {
     }
 }
 
+#[test]
+fn a_fifo_given_as_the_input_or_as_an_inner_archive_is_never_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("sosreport-db01.tar.xz");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let err = inventory(&fifo).one_line_error(&fifo);
+    assert!(err.contains("not a regular file or folder"), "{err}");
+    analyze(&fifo).one_line_error(&fifo);
+    // An extracted `sos collect` folder whose one archive is a FIFO.
+    let label = fifo.display().to_string();
+    let r = inventory(dir.path()).json();
+    assert!(has_problem(&r, &label, "not a regular file"), "{r}");
+}
+
 // 9. Self links.
 
 #[test]

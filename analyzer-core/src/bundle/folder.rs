@@ -77,7 +77,14 @@ pub(crate) fn read_collect(input: &Input, visitor: &mut dyn BundleVisitor) -> Re
     for name in names {
         let path = input.path.join(&name);
         let label = path.display().to_string();
-        match File::open(&path) {
+        // Never open a FIFO (or other special file) named like an archive: it would block.
+        let regular = std::fs::metadata(&path).map(|m| m.is_file()).unwrap_or(true);
+        let opened = if regular {
+            File::open(&path)
+        } else {
+            Err(std::io::Error::other("not a regular file (a FIFO, socket or device)"))
+        };
+        match opened {
             Ok(mut file) => read_nested(&mut file, label, &mut buf, visitor).finish(visitor),
             Err(e) => {
                 let info = BundleInfo {
