@@ -140,19 +140,25 @@ impl BundleVisitor for ModelVisitor {
             self.stats.insert(member.path.to_string(), stats);
             return Ok(());
         }
+        // The reader shows at most NON_LOG_CAP and records the cap as a problem itself.
         self.buf.clear();
-        let read = data.take(NON_LOG_CAP).read_to_end(&mut self.buf)?;
-        if read as u64 >= NON_LOG_CAP {
-            self.problems.push(Problem::file(
-                member.path,
-                format!("only the first {} MiB were read", NON_LOG_CAP >> 20),
-            ));
+        data.take(NON_LOG_CAP).read_to_end(&mut self.buf)?;
+        let mut text = text_in_place(&mut self.buf);
+        // Parsers keep each line they cannot read; a file of millions of short garbage lines
+        // would cost tens of times its size. No /proc file or command output holds this many.
+        if let Some(nl) = memchr::memchr_iter(b'\n', text.as_bytes()).nth(MAX_FILE_LINES - 1) {
+            if nl + 1 < text.len() {
+                text = text.get(..=nl).unwrap_or_default();
+                self.problems.push(Problem::file(
+                    member.path,
+                    format!("only the first {MAX_FILE_LINES} lines were parsed"),
+                ));
+            }
         }
-        let text = String::from_utf8_lossy(&self.buf);
         if HostFactsBuilder::wants(member.kind) {
-            self.facts.add(member.kind, member.path, &text);
+            self.facts.add(member.kind, member.path, text);
         }
-        self.problems.extend(self.snapshot.ingest(member.kind, member.path, &text));
+        self.problems.extend(self.snapshot.ingest(member.kind, member.path, text));
         Ok(())
     }
 
@@ -190,5 +196,42 @@ impl BundleVisitor for ModelVisitor {
             snapshot: std::mem::take(&mut self.snapshot),
             problems,
         });
+    }
+}
+
+/// Most lines of one non-log file handed to its parser (a `ps auxwwwm` of 100,000 threads is a
+/// fifth of it).
+const MAX_FILE_LINES: usize = 500_000;
+
+/// Makes text of `bytes` in place: each byte of an invalid UTF-8 sequence becomes `?`.
+/// `String::from_utf8_lossy` would copy the whole file and write a 3-byte U+FFFD per bad byte,
+/// so a capped file of binary garbage would cost four times its cap; this costs it once.
+fn text_in_place(bytes: &mut [u8]) -> &str {
+    let mut start = 0;
+    while let Some(rest) = bytes.get(start..) {
+        let Err(e) = std::str::from_utf8(rest) else { break };
+        let bad = start + e.valid_up_to();
+        let mut end = bad + e.error_len().unwrap_or(bytes.len() - bad);
+        // Bytes that can never start a character (continuation bytes, 0xC0, 0xC1, 0xF5 and
+        // up) are swept in the same pass rather than one validation call each.
+        while bytes.get(end).is_some_and(|&b| matches!(b, 0x80..=0xC1 | 0xF5..=0xFF)) {
+            end += 1;
+        }
+        for b in bytes.get_mut(bad..end).unwrap_or_default() {
+            *b = b'?';
+        }
+        start = end;
+    }
+    std::str::from_utf8(bytes).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::text_in_place;
+
+    #[test]
+    fn invalid_bytes_become_question_marks_in_place() {
+        let mut bytes = b"MemTotal: \xff\xfe 1 kB\n\xc3\x28 \xe2\x82\xac \xf0\x9f\x92".to_vec();
+        assert_eq!(text_in_place(&mut bytes), "MemTotal: ?? 1 kB\n?( \u{20ac} ???");
     }
 }

@@ -14,3 +14,5 @@ mod rules;
 mod timeline;
 // `sosalyzer scan`: discovery, error rows, index files, JSON Lines, shards, usage errors.
 mod scan;
+// Hostile bundles: cut archives, bombs, huge lines, garbage, escaping names, link loops.
+mod hostile;

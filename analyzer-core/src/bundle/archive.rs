@@ -154,6 +154,17 @@ fn clean(path: &str) -> &str {
     if p == "." { "" } else { p }
 }
 
+/// A member name with a `..` component: it names something outside the archive's tree (tar
+/// refuses to extract it), so it is no part of the bundle, and as a first member it would
+/// otherwise be taken for the bundle's top folder.
+fn climbs_out(name: &str) -> bool {
+    name.split('/').any(|part| part == "..")
+}
+
+fn climbing_problem(name: &str) -> Problem {
+    Problem::file(name, "the member name climbs out of the bundle (`..`): skipped")
+}
+
 /// Streams every member of one bundle's tar to the session.
 fn walk<R: Read>(
     archive: &mut tar::Archive<R>,
@@ -173,23 +184,34 @@ fn walk<R: Read>(
             Err(error) => return WalkEnd { last: last.clone(), stop: Some(Stop { last, error }) },
         };
         let full = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        if climbs_out(&full) {
+            session.problem(climbing_problem(&full));
+            continue;
+        }
         let is_dir = entry.header().entry_type() == EntryType::Directory;
         let Some(rel) = roots.relative(&full, is_dir) else { continue };
         let rel = rel.to_string();
         match entry.header().entry_type() {
             EntryType::Symlink => {
-                let target =
-                    entry.link_name_bytes().map(|t| String::from_utf8_lossy(&t).into_owned());
-                session.link(&rel, target.and_then(|t| resolve_link(&rel, &t)));
+                let raw = entry
+                    .link_name_bytes()
+                    .map(|t| String::from_utf8_lossy(&t).into_owned())
+                    .unwrap_or_default();
+                session.link(&rel, &raw, resolve_link(&rel, &raw));
             }
             EntryType::Link => {
-                let target =
-                    entry.link_name_bytes().map(|t| String::from_utf8_lossy(&t).into_owned());
-                let target =
-                    target.as_deref().and_then(|t| roots.relative(t, false)).map(str::to_string);
-                session.link(&rel, target);
+                let raw = entry
+                    .link_name_bytes()
+                    .map(|t| String::from_utf8_lossy(&t).into_owned())
+                    .unwrap_or_default();
+                let target = (!climbs_out(&raw))
+                    .then(|| roots.relative(&raw, false))
+                    .flatten()
+                    .map(str::to_string);
+                session.link(&rel, &raw, target);
             }
             EntryType::Regular | EntryType::Continuous => {
+                session.regular(&rel);
                 let size = entry.size();
                 session.member(&rel, Some(size), &mut entry, buf, visitor);
             }
@@ -227,6 +249,10 @@ fn read_collect<R: Read>(
                     }
                 };
                 let full = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+                if climbs_out(&full) {
+                    outer.push(climbing_problem(&full));
+                    continue;
+                }
                 let is_dir = entry.header().entry_type() == EntryType::Directory;
                 let Some(rel) = roots.relative(&full, is_dir).map(str::to_string) else { continue };
                 let regular = matches!(
@@ -341,6 +367,14 @@ mod tests {
         );
         assert_eq!(roots.relative("./sosreport-vm-2026/version.txt", false), Some("version.txt"));
         assert_eq!(roots.relative("sosreport-vm-2026/proc/", true), Some("proc"));
+    }
+
+    #[test]
+    fn only_dot_dot_components_climb_out() {
+        assert!(climbs_out("../../etc/cron.d/x"));
+        assert!(climbs_out("sosreport-x/var/log/../../../hostname"));
+        assert!(!climbs_out("sosreport-x/proc/..meminfo"));
+        assert!(!climbs_out("/etc/passwd"));
     }
 
     #[test]

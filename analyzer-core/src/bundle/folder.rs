@@ -41,16 +41,22 @@ pub(crate) fn read(input: &Input, visitor: &mut dyn BundleVisitor) -> Result<(),
         if file_type.is_symlink() {
             if let Ok(target) = std::fs::read_link(entry.path()) {
                 let target = target.to_string_lossy().into_owned();
-                session.link(&rel, resolve_link(&rel, &target));
+                session.link(&rel, &target, resolve_link(&rel, &target));
             }
-        } else if file_type.is_file() && session.wants(&rel) {
-            match File::open(entry.path()) {
-                Ok(mut file) => {
-                    let size = entry.metadata().ok().map(|m| m.len());
-                    session.member(&rel, size, &mut file, &mut buf, visitor);
+        } else if file_type.is_file() {
+            session.regular(&rel);
+            if session.wants(&rel) {
+                match File::open(entry.path()) {
+                    Ok(mut file) => {
+                        let size = entry.metadata().ok().map(|m| m.len());
+                        session.member(&rel, size, &mut file, &mut buf, visitor);
+                    }
+                    Err(e) => session.unreadable_member(&rel, &e),
                 }
-                Err(e) => session.unreadable_member(&rel, &e),
             }
+        } else if session.wants(&rel) {
+            let what = if file_type.is_dir() { "a directory" } else { "a FIFO, socket or device" };
+            session.not_a_file(&rel, what);
         }
     }
     session.finish(visitor);
@@ -71,7 +77,14 @@ pub(crate) fn read_collect(input: &Input, visitor: &mut dyn BundleVisitor) -> Re
     for name in names {
         let path = input.path.join(&name);
         let label = path.display().to_string();
-        match File::open(&path) {
+        // Never open a FIFO (or other special file) named like an archive: it would block.
+        let regular = std::fs::metadata(&path).map(|m| m.is_file()).unwrap_or(true);
+        let opened = if regular {
+            File::open(&path)
+        } else {
+            Err(std::io::Error::other("not a regular file (a FIFO, socket or device)"))
+        };
+        match opened {
             Ok(mut file) => read_nested(&mut file, label, &mut buf, visitor).finish(visitor),
             Err(e) => {
                 let info = BundleInfo {

@@ -84,6 +84,10 @@ impl<'a> Counted<'a> {
             }
             self.start = self.end;
         }
+        // Capped whether or not the visitor read that far: every visitor sees the same source.
+        if self.bytes > self.cap {
+            self.capped = true;
+        }
         Ok(())
     }
 

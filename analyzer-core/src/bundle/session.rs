@@ -1,7 +1,8 @@
 //! The state of one bundle while it streams by: classification of members (with the aliases
 //! symlinks create), delivery to the visitor, the sources found, and the problems met.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{self, Read};
 
 use super::member::Counted;
@@ -12,6 +13,9 @@ use crate::source::{self, Classification, SourceKind};
 
 /// Most link aliases kept per bundle (a real sosreport has a few dozen).
 const MAX_ALIASES: usize = 10_000;
+/// Most regular member paths remembered (as 8-byte hashes) to check link targets against;
+/// past it the check is left out rather than memory spent.
+const MAX_REGULAR: usize = 1_000_000;
 
 /// One bundle being read.
 pub(crate) struct Session {
@@ -22,6 +26,11 @@ pub(crate) struct Session {
     aliases: HashMap<String, Classification>,
     /// A sosreport marker (`version.txt`, `sos_commands/`, `sos_logs/`) was seen.
     sos_marker: bool,
+    /// Links whose own path is a source, with their resolved targets: checked at the end,
+    /// so a link to nothing (dangling, a loop, a special file) is a problem, not a silent gap.
+    links: Vec<(String, String)>,
+    /// Hashes of the regular members' paths, for that check; `None` once too many to keep.
+    regular: Option<HashSet<u64>>,
 }
 
 impl Session {
@@ -34,6 +43,29 @@ impl Session {
             problems: Vec::new(),
             aliases: HashMap::new(),
             sos_marker: false,
+            links: Vec::new(),
+            regular: Some(HashSet::new()),
+        }
+    }
+
+    /// Notes a regular member (read or not), so links pointing at it are known to resolve.
+    pub(crate) fn regular(&mut self, path: &str) {
+        if let Some(seen) = &mut self.regular {
+            if seen.len() >= MAX_REGULAR {
+                self.regular = None;
+            } else {
+                seen.insert(path_hash(path));
+            }
+        }
+    }
+
+    /// A member at `path` that is not a regular file (a FIFO, socket, device, or a folder
+    /// where the table expects a file): never opened, since opening a FIFO would block.
+    pub(crate) fn not_a_file(&mut self, path: &str, what: &str) {
+        let error = io::Error::other(format!("{what}, not a regular file: skipped unopened"));
+        match self.classify(path) {
+            Some(class) => self.unreadable(path, class.kind, &error),
+            None => self.problems.push(Problem::file(path, format!("cannot read: {error}"))),
         }
     }
 
@@ -42,16 +74,30 @@ impl Session {
         self.problems.push(problem);
     }
 
-    /// A symlink (or hard link) at `link` (relative to the root) pointing at `target`
-    /// (already resolved relative to the root; `None` when it leaves the bundle).
-    pub(crate) fn link(&mut self, link: &str, target: Option<String>) {
-        let Some(target) = target else { return };
+    /// A symlink (or hard link) at `link` (relative to the root) pointing at `raw` as stored,
+    /// `target` once resolved relative to the root (`None` when it leaves the bundle). A link
+    /// whose own path is a source and that leaves the bundle is a problem: it is never
+    /// followed, so what it names is not read (a link to `/etc/passwd` is not the host name).
+    pub(crate) fn link(&mut self, link: &str, raw: &str, target: Option<String>) {
         if self.aliases.len() >= MAX_ALIASES {
             return;
         }
-        let via_link = source::classify(link)
+        let own = source::classify(link);
+        let via_link = own
             .filter(|c| !c.gzip && !c.tailed)
             .or_else(|| source::classify_root_link(link).map(plain));
+        let Some(target) = target else {
+            if own.is_some() || via_link.is_some() {
+                self.problems.push(Problem::file(
+                    link,
+                    format!("a link that points outside the bundle ({raw}): not followed"),
+                ));
+            }
+            return;
+        };
+        if (own.is_some() || via_link.is_some()) && self.links.len() < MAX_ALIASES {
+            self.links.push((link.to_string(), target.clone()));
+        }
         let Some(via_link) = via_link else { return };
         match source::classify(&target) {
             // A `.tailed` target replaced this very file: read it as what the link names.
@@ -127,6 +173,8 @@ impl Session {
         buf: &mut Vec<u8>,
         visitor: &mut dyn BundleVisitor,
     ) {
+        // A stored empty `.gz` is no gzip stream: say it is empty, not that it is damaged.
+        let class = if size == Some(0) { Classification { gzip: false, ..class } } else { class };
         let mut gz;
         let data: &mut dyn Read = if class.gzip {
             gz = flate2::read::MultiGzDecoder::new(data);
@@ -168,6 +216,10 @@ impl Session {
             status =
                 if counts.bytes == 0 { SourceStatus::Unreadable } else { SourceStatus::Truncated };
             self.problems.push(read_error(path, counts.bytes, counts.lines, &e));
+        } else if counts.bytes == 0 {
+            // Read completely, but there was nothing: say so, so no one takes the absence of
+            // data in the report for a healthy system.
+            self.problems.push(Problem::file(path, "empty: it holds no data"));
         }
         self.sources.push(SourceEntry {
             path: path.to_string(),
@@ -200,6 +252,19 @@ impl Session {
                 "no version.txt, sos_commands/ or sos_logs/ found: this may not be a sosreport",
             ));
         }
+        if let Some(seen) = &self.regular {
+            for (link, target) in &self.links {
+                if !seen.contains(&path_hash(target)) {
+                    self.problems.push(Problem::file(
+                        link.as_str(),
+                        format!(
+                            "a link to {target}, which is not a file in the bundle (absent, a \
+                             link loop, or not a regular file): not read"
+                        ),
+                    ));
+                }
+            }
+        }
         self.sources.sort_by(|a, b| a.path.cmp(&b.path));
         for expected in source::expected(self.info.kind) {
             let found = self
@@ -225,6 +290,12 @@ impl Session {
             problems: self.problems,
         });
     }
+}
+
+fn path_hash(path: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    path.hash(&mut hasher);
+    hasher.finish()
 }
 
 fn plain(kind: SourceKind) -> Classification {

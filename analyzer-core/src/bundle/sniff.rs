@@ -24,6 +24,13 @@ pub(crate) fn open(path: &Path) -> Result<Input, Error> {
     if meta.is_dir() {
         return open_folder(path);
     }
+    if !meta.is_file() {
+        // Opening a FIFO for reading would wait for a writer forever.
+        return Err(Error::NotABundle {
+            path: path.to_path_buf(),
+            reason: "not a regular file or folder (a FIFO, socket or device)".into(),
+        });
+    }
     let mut file = File::open(path).map_err(io_err)?;
     let mut head = Vec::with_capacity(512);
     (&mut file).take(512).read_to_end(&mut head).map_err(io_err)?;

@@ -18,10 +18,19 @@ pub struct Unparsed {
     pub raw: String,
 }
 
+/// Most bytes of an unparsed line kept: enough to show it, not a second copy of a file that
+/// is one huge line of garbage.
+pub const UNPARSED_KEEP: usize = 1024;
+
 impl Unparsed {
-    /// Keeps `raw` as the unreadable line number `line`.
+    /// Keeps `raw` (its first [`UNPARSED_KEEP`] bytes, cut at a character) as the unreadable
+    /// line number `line`.
     pub fn new(line: u64, raw: &str) -> Unparsed {
-        Unparsed { line, raw: raw.to_string() }
+        let mut end = raw.len().min(UNPARSED_KEEP);
+        while !raw.is_char_boundary(end) {
+            end -= 1;
+        }
+        Unparsed { line, raw: raw.get(..end).unwrap_or_default().to_string() }
     }
 }
 
