@@ -112,6 +112,32 @@ enum Step {
     End,
 }
 
+/// Lines in a row that an open event could not place. Console output of other CPUs interleaves
+/// with a kernel report, so one stray line does not end it; a run of `limit` does.
+#[derive(Debug)]
+struct NoiseRun {
+    run: u8,
+    limit: u8,
+}
+
+impl NoiseRun {
+    const fn new(limit: u8) -> Self {
+        NoiseRun { run: 0, limit }
+    }
+
+    /// The line belongs to the event: the run starts again.
+    fn take(&mut self) -> Step {
+        self.run = 0;
+        Step::Take
+    }
+
+    /// The line does not belong: the event goes on unless the run is at the limit.
+    fn noise(&mut self) -> Step {
+        self.run = self.run.saturating_add(1);
+        if self.run >= self.limit { Step::End } else { Step::Noise }
+    }
+}
+
 /// The state machine of the open event.
 #[derive(Debug)]
 enum Builder {

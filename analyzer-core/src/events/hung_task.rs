@@ -7,8 +7,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::Step;
 use super::call_trace::{self, TraceLine};
+use super::{NoiseRun, Step};
 use crate::model::HungTask;
 
 /// Unrelated lines in a row inside a report before it is considered over.
@@ -55,7 +55,7 @@ enum Phase {
 pub(crate) struct Builder {
     fields: HungTask,
     phase: Phase,
-    noise: u8,
+    run: NoiseRun,
     seen_task_line: bool,
 }
 
@@ -73,7 +73,12 @@ impl Builder {
             blocked_secs: c.get(3)?.as_str().parse().ok()?,
             ..HungTask::default()
         };
-        Some(Builder { fields, phase: Phase::Header, noise: 0, seen_task_line: false })
+        Some(Builder {
+            fields,
+            phase: Phase::Header,
+            run: NoiseRun::new(NOISE_LIMIT),
+            seen_task_line: false,
+        })
     }
 
     pub(crate) fn step(&mut self, msg: &str) -> Step {
@@ -91,7 +96,7 @@ impl Builder {
                     self.fields.blocked_on = Some(rest.to_string());
                 }
                 self.phase = Phase::Blocker;
-                return self.take();
+                return self.run.take();
             }
         }
         if is_stop_line(s) {
@@ -108,9 +113,9 @@ impl Builder {
                     || call_trace::is_register_line(s)
                     || call_trace::is_stack_words(s)
                 {
-                    self.take()
+                    self.run.take()
                 } else {
-                    self.noise()
+                    self.run.noise()
                 }
             }
         }
@@ -122,56 +127,58 @@ impl Builder {
         {
             self.fields.tainted = Some(line);
             self.fields.kernel_release = release;
-            return self.take();
+            return self.run.take();
         }
         if s.starts_with("\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\"")
             || s == "Blocked by coredump."
         {
-            return self.take();
+            return self.run.take();
         }
         if !self.seen_task_line && self.task_line(s) {
             self.seen_task_line = true;
-            return self.take();
+            return self.run.take();
         }
         if let Some(wq) = s.strip_prefix("Workqueue: ") {
             self.fields.workqueue = Some(wq.trim().to_string());
-            return self.take();
+            return self.run.take();
         }
         match call_trace::trace_line(msg) {
             Some(TraceLine::Start) | Some(TraceLine::Marker) => {
                 self.phase = Phase::Trace;
-                return self.take();
+                return self.run.take();
             }
             Some(TraceLine::Frame(f)) => {
                 self.phase = Phase::Trace;
                 call_trace::push_frame(&mut self.fields.call_trace, f);
-                return self.take();
+                return self.run.take();
             }
             Some(TraceLine::End) => {
                 self.phase = Phase::AfterTrace;
-                return self.take();
+                return self.run.take();
             }
             None => {}
         }
         if call_trace::is_stack_words(s) || call_trace::is_register_line(s) {
-            return self.take();
+            return self.run.take();
         }
-        self.noise()
+        self.run.noise()
     }
 
     fn trace(&mut self, s: &str) -> Step {
         match call_trace::trace_line(s) {
             Some(TraceLine::Frame(f)) => {
                 call_trace::push_frame(&mut self.fields.call_trace, f);
-                self.take()
+                self.run.take()
             }
-            Some(TraceLine::Start) | Some(TraceLine::Marker) => self.take(),
+            Some(TraceLine::Start) | Some(TraceLine::Marker) => self.run.take(),
             Some(TraceLine::End) => {
                 self.phase = Phase::AfterTrace;
-                self.take()
+                self.run.take()
             }
-            None if call_trace::is_register_line(s) || call_trace::is_stack_words(s) => self.take(),
-            None => self.noise(),
+            None if call_trace::is_register_line(s) || call_trace::is_stack_words(s) => {
+                self.run.take()
+            }
+            None => self.run.noise(),
         }
     }
 
@@ -188,16 +195,6 @@ impl Builder {
             self.fields.task_line_comm = Some(comm.to_string());
         }
         true
-    }
-
-    fn take(&mut self) -> Step {
-        self.noise = 0;
-        Step::Take
-    }
-
-    fn noise(&mut self) -> Step {
-        self.noise = self.noise.saturating_add(1);
-        if self.noise >= NOISE_LIMIT { Step::End } else { Step::Noise }
     }
 
     pub(crate) fn finish(self) -> HungTask {

@@ -7,8 +7,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::Step;
 use super::call_trace;
+use super::{NoiseRun, Step};
 use crate::model::{EventFields, Lockup};
 
 /// Unrelated lines in a row before the report is considered over.
@@ -28,7 +28,7 @@ static HARD: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) struct Builder {
     hard: bool,
     fields: Lockup,
-    noise: u8,
+    run: NoiseRun,
 }
 
 impl Builder {
@@ -43,13 +43,13 @@ impl Builder {
                 pid: c.get(4).and_then(|m| m.as_str().parse().ok()),
                 ..Lockup::default()
             };
-            return Some(Builder { hard: false, fields, noise: 0 });
+            return Some(Builder { hard: false, fields, run: NoiseRun::new(NOISE_LIMIT) });
         }
         if msg.contains("hard LOCKUP") && !msg.contains("Kernel panic") {
             let c = HARD.captures(msg)?;
             let fields =
                 Lockup { cpu: c.get(1).and_then(|m| m.as_str().parse().ok()), ..Lockup::default() };
-            return Some(Builder { hard: true, fields, noise: 0 });
+            return Some(Builder { hard: true, fields, run: NoiseRun::new(NOISE_LIMIT) });
         }
         None
     }
@@ -67,16 +67,16 @@ impl Builder {
             if self.fields.pid.is_none() {
                 self.fields.pid = h.pid;
             }
-            return self.take();
+            return self.run.take();
         }
         if self.fields.location.is_none()
             && let Some(loc) = call_trace::location(s)
         {
             self.fields.location = Some(loc);
-            return self.take();
+            return self.run.take();
         }
         if call_trace::take_trace_line(s, &mut self.fields.call_trace) {
-            return self.take();
+            return self.run.take();
         }
         if call_trace::is_register_line(s)
             || call_trace::is_stack_words(s)
@@ -86,15 +86,9 @@ impl Builder {
             || s.starts_with("Sending NMI")
             || s.starts_with("NMI backtrace")
         {
-            return self.take();
+            return self.run.take();
         }
-        self.noise = self.noise.saturating_add(1);
-        if self.noise >= NOISE_LIMIT { Step::End } else { Step::Noise }
-    }
-
-    fn take(&mut self) -> Step {
-        self.noise = 0;
-        Step::Take
+        self.run.noise()
     }
 
     pub(crate) fn finish(self) -> EventFields {

@@ -9,9 +9,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::Step;
 use super::call_trace;
 use super::page_alloc::{MemInfoParser, MemStep, split_flags};
+use super::{NoiseRun, Step};
 use crate::model::OomKill;
 
 /// Unrelated lines in a row before the report is considered over.
@@ -42,7 +42,7 @@ pub(crate) struct Builder {
     fields: OomKill,
     mem: MemInfoParser,
     killed: bool,
-    noise: u8,
+    run: NoiseRun,
 }
 
 fn number<T: std::str::FromStr>(text: &str, key: &str) -> Option<T> {
@@ -79,7 +79,7 @@ impl Builder {
                 fields,
                 mem: MemInfoParser::default(),
                 killed: false,
-                noise: 0,
+                run: NoiseRun::new(NOISE_LIMIT),
             });
         }
         if msg.starts_with("Out of memory") || msg.starts_with("Memory cgroup out of memory") {
@@ -87,7 +87,7 @@ impl Builder {
                 fields: OomKill::default(),
                 mem: MemInfoParser::default(),
                 killed: false,
-                noise: 0,
+                run: NoiseRun::new(NOISE_LIMIT),
             };
             b.kill_line(msg);
             return Some(b);
@@ -127,25 +127,25 @@ impl Builder {
             return Step::End;
         }
         if (s.contains("Kill process") || s.contains("Killed process")) && self.kill_line(s) {
-            return self.take();
+            return self.run.take();
         }
         if let Some(rest) = s.strip_prefix("oom-kill:") {
             self.fields.constraint = field(rest, "constraint=");
             self.fields.memcg = field(rest, "task_memcg=");
-            return self.take();
+            return self.run.take();
         }
         if let Some(h) = call_trace::dump_header(s) {
             if self.fields.invoker_pid.is_some() {
                 return Step::End;
             }
             self.fields.invoker_pid = h.pid;
-            return self.take();
+            return self.run.take();
         }
         if call_trace::take_trace_line(s, &mut self.fields.call_trace) {
-            return self.take();
+            return self.run.take();
         }
         if self.mem.line(s) != MemStep::No {
-            return self.take();
+            return self.run.take();
         }
         if call_trace::is_register_line(s)
             || call_trace::is_stack_words(s)
@@ -165,15 +165,9 @@ impl Builder {
             if let Some(memcg) = s.strip_prefix("Task in ").and_then(|r| r.split(' ').next()) {
                 self.fields.memcg.get_or_insert_with(|| memcg.to_string());
             }
-            return self.take();
+            return self.run.take();
         }
-        self.noise = self.noise.saturating_add(1);
-        if self.noise >= NOISE_LIMIT { Step::End } else { Step::Noise }
-    }
-
-    fn take(&mut self) -> Step {
-        self.noise = 0;
-        Step::Take
+        self.run.noise()
     }
 
     pub(crate) fn finish(mut self) -> OomKill {

@@ -9,8 +9,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::Step;
 use super::call_trace;
+use super::{NoiseRun, Step};
 use crate::model::KernelOops;
 
 /// Unrelated lines in a row before the report is considered over.
@@ -33,7 +33,7 @@ fn is_oops_line(s: &str) -> bool {
 pub(crate) struct Builder {
     fields: KernelOops,
     seen_oops_line: bool,
-    noise: u8,
+    run: NoiseRun,
 }
 
 impl Builder {
@@ -49,7 +49,7 @@ impl Builder {
             return None;
         }
         let fields = KernelOops { message: msg.to_string(), ..KernelOops::default() };
-        Some(Builder { fields, seen_oops_line: is_oops_line(msg), noise: 0 })
+        Some(Builder { fields, seen_oops_line: is_oops_line(msg), run: NoiseRun::new(NOISE_LIMIT) })
     }
 
     pub(crate) fn step(&mut self, msg: &str) -> Step {
@@ -68,7 +68,7 @@ impl Builder {
                 return Step::End;
             }
             self.seen_oops_line = true;
-            return self.take();
+            return self.run.take();
         }
         if let Some(h) = call_trace::dump_header(s) {
             if self.fields.pid.is_some() {
@@ -77,21 +77,21 @@ impl Builder {
             self.fields.process = Some(h.comm);
             self.fields.pid = h.pid;
             self.fields.tainted = h.tainted;
-            return self.take();
+            return self.run.take();
         }
         if self.fields.pid.is_none()
             && let Some(c) = PROCESS_LINE.captures(s)
         {
             self.fields.process = c.get(1).map(|m| m.as_str().to_string());
             self.fields.pid = c.get(2).and_then(|m| m.as_str().parse().ok());
-            return self.take();
+            return self.run.take();
         }
         if let Some(loc) = call_trace::location(s) {
             self.fields.location.get_or_insert(loc);
-            return self.take();
+            return self.run.take();
         }
         if call_trace::take_trace_line(s, &mut self.fields.call_trace) {
-            return self.take();
+            return self.run.take();
         }
         if call_trace::is_register_line(s)
             || call_trace::is_stack_words(s)
@@ -106,15 +106,9 @@ impl Builder {
             || s.starts_with("Read of size")
             || s.starts_with("Write of size")
         {
-            return self.take();
+            return self.run.take();
         }
-        self.noise = self.noise.saturating_add(1);
-        if self.noise >= NOISE_LIMIT { Step::End } else { Step::Noise }
-    }
-
-    fn take(&mut self) -> Step {
-        self.noise = 0;
-        Step::Take
+        self.run.noise()
     }
 
     pub(crate) fn finish(self) -> KernelOops {

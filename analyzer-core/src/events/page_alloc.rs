@@ -9,8 +9,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::Step;
 use super::call_trace;
+use super::{NoiseRun, Step};
 use crate::model::{AllocKind, MemInfoDump, MemInfoZone, PageAllocFailure};
 
 /// Unrelated lines in a row before the Mem-Info dump before the report is considered over.
@@ -73,7 +73,7 @@ fn field(rest: &str, key: &str) -> Option<String> {
 pub(crate) struct Builder {
     fields: PageAllocFailure,
     mem: MemInfoParser,
-    noise: u8,
+    run: NoiseRun,
 }
 
 impl Builder {
@@ -100,7 +100,8 @@ impl Builder {
         } else {
             return None;
         }
-        let mut b = Builder { fields, mem: MemInfoParser::default(), noise: 0 };
+        let mut b =
+            Builder { fields, mem: MemInfoParser::default(), run: NoiseRun::new(NOISE_LIMIT) };
         b.details(rest);
         Some(b)
     }
@@ -134,14 +135,14 @@ impl Builder {
         }
         if self.fields.gfp_mask.is_empty() && (s.starts_with("mode:") || s.starts_with(", mode:")) {
             self.details(s);
-            return self.take();
+            return self.run.take();
         }
         if self.fields.cpuset.is_none()
             && let Some(c) = CPUSET_LINE.captures(s)
         {
             self.fields.cpuset = c.get(1).map(|m| m.as_str().to_string());
             self.fields.mems_allowed = c.get(2).map(|m| m.as_str().to_string());
-            return self.take();
+            return self.run.take();
         }
         if let Some(h) = call_trace::dump_header(s) {
             if self.fields.pid.is_some() {
@@ -151,27 +152,19 @@ impl Builder {
             if self.fields.process.is_empty() {
                 self.fields.process = h.comm;
             }
-            return self.take();
+            return self.run.take();
         }
         if call_trace::take_trace_line(s, &mut self.fields.call_trace) {
-            return self.take();
+            return self.run.take();
         }
         if call_trace::is_register_line(s) || call_trace::is_stack_words(s) {
-            return self.take();
+            return self.run.take();
         }
         match self.mem.line(s) {
-            MemStep::Take => self.take(),
+            MemStep::Take => self.run.take(),
             MemStep::Last => Step::Done,
-            MemStep::No => {
-                self.noise = self.noise.saturating_add(1);
-                if self.noise >= NOISE_LIMIT { Step::End } else { Step::Noise }
-            }
+            MemStep::No => self.run.noise(),
         }
-    }
-
-    fn take(&mut self) -> Step {
-        self.noise = 0;
-        Step::Take
     }
 
     pub(crate) fn finish(mut self) -> PageAllocFailure {

@@ -1,8 +1,8 @@
 //! `Kernel panic - not syncing: Fatal exception`, with the `CPU: … PID: … Comm: …` line, call
 //! trace, `Kernel Offset:` and `---[ end Kernel panic - not syncing: … ]---` that follow.
 
-use super::Step;
 use super::call_trace;
+use super::{NoiseRun, Step};
 use crate::model::KernelPanic;
 
 /// Unrelated lines in a row before the panic report is considered over.
@@ -12,7 +12,7 @@ const NOISE_LIMIT: u8 = 2;
 #[derive(Debug)]
 pub(crate) struct Builder {
     fields: KernelPanic,
-    noise: u8,
+    run: NoiseRun,
 }
 
 impl Builder {
@@ -26,7 +26,7 @@ impl Builder {
         let reason = rest.trim_start_matches(':').trim();
         Some(Builder {
             fields: KernelPanic { reason: reason.to_string(), ..KernelPanic::default() },
-            noise: 0,
+            run: NoiseRun::new(NOISE_LIMIT),
         })
     }
 
@@ -41,10 +41,10 @@ impl Builder {
             }
             self.fields.process = Some(h.comm);
             self.fields.pid = h.pid;
-            return self.take();
+            return self.run.take();
         }
         if call_trace::take_trace_line(s, &mut self.fields.call_trace) {
-            return self.take();
+            return self.run.take();
         }
         if call_trace::is_register_line(s)
             || call_trace::is_stack_words(s)
@@ -52,15 +52,9 @@ impl Builder {
             || s.starts_with("Shutting down cpus")
             || s.starts_with("Dumping ftrace buffer")
         {
-            return self.take();
+            return self.run.take();
         }
-        self.noise = self.noise.saturating_add(1);
-        if self.noise >= NOISE_LIMIT { Step::End } else { Step::Noise }
-    }
-
-    fn take(&mut self) -> Step {
-        self.noise = 0;
-        Step::Take
+        self.run.noise()
     }
 
     pub(crate) fn finish(self) -> KernelPanic {

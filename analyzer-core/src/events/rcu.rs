@@ -6,8 +6,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::Step;
 use super::call_trace;
+use super::{NoiseRun, Step};
 use crate::model::RcuStall;
 
 /// Unrelated lines in a row before the report is considered over.
@@ -28,7 +28,7 @@ static CPU_ROW: LazyLock<Regex> =
 #[derive(Debug)]
 pub(crate) struct Builder {
     fields: RcuStall,
-    noise: u8,
+    run: NoiseRun,
 }
 
 impl Builder {
@@ -49,7 +49,7 @@ impl Builder {
                 .and_then(|j| j.as_str().parse().ok()),
             ..RcuStall::default()
         };
-        Some(Builder { fields, noise: 0 })
+        Some(Builder { fields, run: NoiseRun::new(NOISE_LIMIT) })
     }
 
     pub(crate) fn step(&mut self, msg: &str) -> Step {
@@ -64,10 +64,10 @@ impl Builder {
             && let Some(j) = JIFFIES.captures(s).and_then(|c| c.get(1))
         {
             self.fields.jiffies = j.as_str().parse().ok();
-            return self.take();
+            return self.run.take();
         }
         if call_trace::take_trace_line(s, &mut self.fields.call_trace) {
-            return self.take();
+            return self.run.take();
         }
         if s.starts_with("rcu:")
             || s.contains("rcu_")
@@ -82,15 +82,9 @@ impl Builder {
             || call_trace::is_register_line(s)
             || call_trace::is_stack_words(s)
         {
-            return self.take();
+            return self.run.take();
         }
-        self.noise = self.noise.saturating_add(1);
-        if self.noise >= NOISE_LIMIT { Step::End } else { Step::Noise }
-    }
-
-    fn take(&mut self) -> Step {
-        self.noise = 0;
-        Step::Take
+        self.run.noise()
     }
 
     pub(crate) fn finish(self) -> RcuStall {
