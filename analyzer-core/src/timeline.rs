@@ -329,30 +329,33 @@ impl TimelineBuilder {
     /// Handles a run of complete lines (the last one may lack its newline at end of file).
     fn region(&mut self, reading: &mut Reading, region: &[u8]) {
         let mut pos = 0usize;
+        // Where the next trigger word and the next pattern match are: `None` until searched,
+        // `NOWHERE` once the rest of the region is known to hold none, so it is not searched
+        // again after every event (that made a region with no pattern match quadratic).
+        const NOWHERE: usize = usize::MAX;
         let mut next_word: Option<usize> = None;
-        let mut next_pattern: Option<usize> = None;
+        let mut next_pattern: Option<usize> =
+            if self.prefilter.has_patterns() { None } else { Some(NOWHERE) };
         let every_line = self.prefilter.every_line();
         while pos < region.len() {
             if !every_line && !reading.assembler.is_open() {
                 // Jump to the line of the next candidate, counting the lines skipped.
                 if next_word.is_none_or(|w| w < pos) {
-                    next_word = self.prefilter.next_word(region, pos);
+                    next_word = Some(self.prefilter.next_word(region, pos).unwrap_or(NOWHERE));
                 }
-                if self.prefilter.has_patterns() && next_pattern.is_none_or(|p| p < pos) {
-                    next_pattern = self.prefilter.next_pattern(region, pos);
+                if next_pattern.is_none_or(|p| p < pos) {
+                    next_pattern =
+                        Some(self.prefilter.next_pattern(region, pos).unwrap_or(NOWHERE));
                 }
-                let next = match (next_word, next_pattern) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
-                let Some(hit) = next else {
+                let hit = next_word.unwrap_or(NOWHERE).min(next_pattern.unwrap_or(NOWHERE));
+                if hit == NOWHERE {
                     let rest = &region[pos..];
                     reading.stats.lines += memchr::memchr_iter(b'\n', rest).count() as u64;
                     if rest.last() != Some(&b'\n') {
                         reading.stats.lines += 1;
                     }
                     return;
-                };
+                }
                 let line_start =
                     memchr::memrchr(b'\n', &region[pos..hit]).map_or(pos, |i| pos + i + 1);
                 reading.stats.lines +=
