@@ -82,7 +82,12 @@ pub const MAX_MATCHES_PER_PATTERN: usize = 1000;
 
 /// How many events one log file may contribute. A log that repeats one error a million times
 /// would otherwise hold a million events in memory; the rest are counted in a problem.
-pub const MAX_EVENTS_PER_SOURCE: usize = 20_000;
+pub const MAX_EVENTS_PER_SOURCE: usize = 5_000;
+
+/// How many events all the logs of one bundle may contribute together (each event with its
+/// evidence lines and parsed dump costs a few KiB, and the report carries them again), so a
+/// bundle of event-dense logs stays within about 100 MB. Later logs keep what is left.
+pub const MAX_EVENTS: usize = 10_000;
 
 /// Bytes read from a source at a time.
 const CHUNK: usize = 1024 * 1024;
@@ -157,7 +162,10 @@ struct Reading {
     last_kernel: bool,
     stats: LogStats,
     done: Vec<Assembled<LineStamp>>,
-    /// Events beyond [`MAX_EVENTS_PER_SOURCE`], dropped.
+    /// How many events this file may keep: [`MAX_EVENTS_PER_SOURCE`], or less when earlier
+    /// files have used most of [`MAX_EVENTS`].
+    keep: usize,
+    /// Events beyond `keep`, dropped.
     dropped: u64,
 }
 
@@ -221,6 +229,7 @@ impl TimelineBuilder {
             last_kernel: true,
             stats: LogStats::default(),
             done: Vec::new(),
+            keep: MAX_EVENTS_PER_SOURCE.min(MAX_EVENTS.saturating_sub(self.sightings.len())),
             dropped: 0,
         };
         let mut buf = std::mem::take(&mut self.buf);
@@ -234,8 +243,9 @@ impl TimelineBuilder {
             self.problems.push(Problem::file(
                 path,
                 format!(
-                    "{} more events than the {MAX_EVENTS_PER_SOURCE} kept for one file were not kept",
-                    reading.dropped
+                    "{} more events than the {} kept for this file were not kept (at most \
+                     {MAX_EVENTS_PER_SOURCE} a file and {MAX_EVENTS} a bundle)",
+                    reading.dropped, reading.keep
                 ),
             ));
         }
@@ -496,11 +506,11 @@ impl TimelineBuilder {
     }
 }
 
-/// Keeps the first [`MAX_EVENTS_PER_SOURCE`] events of a file and counts the rest.
+/// Keeps the first `keep` events of a file and counts the rest.
 fn cap_events(reading: &mut Reading) {
-    if reading.done.len() > MAX_EVENTS_PER_SOURCE {
-        reading.dropped += (reading.done.len() - MAX_EVENTS_PER_SOURCE) as u64;
-        reading.done.truncate(MAX_EVENTS_PER_SOURCE);
+    if reading.done.len() > reading.keep {
+        reading.dropped += (reading.done.len() - reading.keep) as u64;
+        reading.done.truncate(reading.keep);
     }
 }
 

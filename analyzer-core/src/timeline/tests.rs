@@ -275,6 +275,31 @@ fn events_of_one_file_are_capped() {
 }
 
 #[test]
+fn events_of_one_bundle_are_capped() {
+    let line = "[   12.000000] XFS (dm-0): xfs_log_force: error -5 returned.\n";
+    let text = line.repeat(MAX_EVENTS_PER_SOURCE);
+    let mut b = TimelineBuilder::new(None);
+    let files = MAX_EVENTS / MAX_EVENTS_PER_SOURCE + 1;
+    for i in 0..files {
+        let stats =
+            b.read_log(&format!("dmesg.{i}"), SourceKind::Dmesg, &mut text.as_bytes()).unwrap();
+        assert_eq!(stats.events, MAX_EVENTS_PER_SOURCE as u64, "every event is counted");
+    }
+    let out = b.finish(&HostFacts::default());
+    // The files are copies of one another, so the merge folds them; what was kept before the
+    // merge is what the problem reports.
+    assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+    let message = &out.problems[0].message;
+    assert_eq!(out.problems[0].path, format!("dmesg.{}", files - 1));
+    assert!(
+        message.starts_with(&format!(
+            "{MAX_EVENTS_PER_SOURCE} more events than the 0 kept for this file were not kept"
+        )),
+        "{message}"
+    );
+}
+
+#[test]
 fn journal_monotonic_matches_dmesg_by_printk_time() {
     let journal = "[ 8552.120624] node1 kernel: INFO: task jbd2/sda1-8:161 blocked for more than 120 seconds.\n\
                    [ 8552.127680] node1 kernel: \"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.\n";
