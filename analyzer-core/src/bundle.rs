@@ -138,6 +138,17 @@ pub(crate) enum Compression {
 }
 
 impl Compression {
+    /// The compression's usual name.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Compression::None => "uncompressed",
+            Compression::Gzip => "gzip",
+            Compression::Xz => "xz",
+            Compression::Bzip2 => "bzip2",
+            Compression::Zstd => "zstd",
+        }
+    }
+
     /// The tar format this compression makes.
     pub(crate) fn tar_format(self) -> InputFormat {
         match self {

@@ -49,7 +49,11 @@ pub(crate) fn open(path: &Path) -> Result<Input, Error> {
         if plain.len() < 512 {
             return Err(Error::NotABundle {
                 path: path.to_path_buf(),
-                reason: format!("cannot decompress: {e}"),
+                reason: format!(
+                    "{} data that breaks off before anything can be read from it: truncated or \
+                     corrupt ({e})",
+                    compression.name()
+                ),
             });
         }
     }
