@@ -624,6 +624,8 @@ fn escaping_member_names_are_never_written_and_are_reported() {
     let mut b = tar::Builder::new(Vec::new());
     // A climbing name first: it must not be taken for the bundle's top folder.
     append_raw_name(&mut b, "../../escape-first", b"MemTotal: 1 kB\n");
+    // Nor an absolute one; absolute names outside the top folder are no part of the bundle.
+    append_raw_name(&mut b, "/etc/hostname", b"evil\n");
     append_folder(&mut b, &sample("sos4-rhel8"), ROOT);
     append_raw_name(&mut b, &format!("{ROOT}/../../../escape/proc/meminfo"), b"MemTotal: 1 kB\n");
     append_raw_name(&mut b, &format!("{ROOT}/var/log/../../../hostname"), b"evil\n");
@@ -647,6 +649,9 @@ fn escaping_member_names_are_never_written_and_are_reported() {
             format!("{ROOT}/var/log/../../../hostname"),
         ] {
             assert!(has_problem(r, &name, "climbs out of the bundle"), "{name}: {:?}", problems(r));
+        }
+        for name in ["/etc/hostname".to_string(), absolute.display().to_string()] {
+            assert!(has_problem(r, &name, "outside the bundle's top folder"), "{name}: {r}");
         }
     }
     assert_eq!(report["memory"]["meminfo"]["MemTotal"], 16_116_516);

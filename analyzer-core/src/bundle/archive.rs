@@ -117,31 +117,63 @@ fn stop_problem(label: &str, stop: &Stop, offset: Option<u64>) -> Problem {
 }
 
 /// Turns archive paths into paths relative to the bundle root. The root is the archive's top
-/// folder (`sosreport-host-…/`), learnt from the first member; an archive made from inside the
-/// bundle (`./version.txt`, `./sos_commands/…`) has none.
+/// folder (`sosreport-host-…/`), learnt from the first member with a relative name; an archive
+/// made from inside the bundle (`./version.txt`, `./sos_commands/…`) has none. sos writes
+/// everything under the top folder, so a member outside it (or an absolute name before it is
+/// known) is no part of the bundle: it must neither hide the top folder nor pose as one of the
+/// bundle's files.
 #[derive(Default)]
 struct Roots {
     root: Option<Option<String>>,
 }
 
+/// Where a member name lies relative to the bundle root.
+#[derive(Debug, PartialEq)]
+enum Place<'p> {
+    /// The top folder itself.
+    Top,
+    /// A path inside the bundle, relative to its root.
+    Inside(&'p str),
+    /// Outside the top folder.
+    Outside,
+}
+
 impl Roots {
-    /// The path relative to the bundle root; `None` for the top folder itself.
-    fn relative<'p>(&mut self, full: &'p str, is_dir: bool) -> Option<&'p str> {
+    fn place<'p>(&mut self, full: &'p str, is_dir: bool) -> Place<'p> {
+        let absolute = full.starts_with('/');
         let full = clean(full);
-        let root = self.root.get_or_insert_with(|| match full.split_once('/') {
-            Some((top, _)) => Some(top.to_string()),
-            None if is_dir && !full.is_empty() => Some(full.to_string()),
-            None => None,
-        });
-        let rel = match root {
-            Some(top) if full == top.as_str() => "",
-            Some(top) => {
-                full.strip_prefix(top.as_str()).and_then(|r| r.strip_prefix('/')).unwrap_or(full)
+        if self.root.is_none() {
+            if absolute {
+                return Place::Outside;
             }
+            self.root = Some(match full.split_once('/') {
+                Some((top, _)) => Some(top.to_string()),
+                None if is_dir && !full.is_empty() => Some(full.to_string()),
+                None => None,
+            });
+        }
+        let rel = match self.root.as_ref().and_then(Option::as_ref) {
+            Some(top) if full == top.as_str() => "",
+            Some(top) => match full.strip_prefix(top.as_str()).and_then(|r| r.strip_prefix('/')) {
+                Some(rel) => rel,
+                None => return Place::Outside,
+            },
             None => full,
         };
-        (!rel.is_empty()).then_some(rel)
+        if rel.is_empty() { Place::Top } else { Place::Inside(rel) }
     }
+
+    /// The path relative to the bundle root, for a member inside it.
+    fn inside<'p>(&mut self, full: &'p str, is_dir: bool) -> Option<&'p str> {
+        match self.place(full, is_dir) {
+            Place::Inside(rel) => Some(rel),
+            Place::Top | Place::Outside => None,
+        }
+    }
+}
+
+fn outside_problem(name: &str) -> Problem {
+    Problem::file(name, "the member lies outside the bundle's top folder: skipped")
 }
 
 /// Without a leading `./` or `/`, nor a trailing `/`.
@@ -189,8 +221,14 @@ fn walk<R: Read>(
             continue;
         }
         let is_dir = entry.header().entry_type() == EntryType::Directory;
-        let Some(rel) = roots.relative(&full, is_dir) else { continue };
-        let rel = rel.to_string();
+        let rel = match roots.place(&full, is_dir) {
+            Place::Inside(rel) => rel.to_string(),
+            Place::Top => continue,
+            Place::Outside => {
+                session.problem(outside_problem(&full));
+                continue;
+            }
+        };
         match entry.header().entry_type() {
             EntryType::Symlink => {
                 let raw = entry
@@ -205,7 +243,7 @@ fn walk<R: Read>(
                     .map(|t| String::from_utf8_lossy(&t).into_owned())
                     .unwrap_or_default();
                 let target = (!climbs_out(&raw))
-                    .then(|| roots.relative(&raw, false))
+                    .then(|| roots.inside(&raw, false))
                     .flatten()
                     .map(str::to_string);
                 session.link(&rel, &raw, target);
@@ -254,7 +292,14 @@ fn read_collect<R: Read>(
                     continue;
                 }
                 let is_dir = entry.header().entry_type() == EntryType::Directory;
-                let Some(rel) = roots.relative(&full, is_dir).map(str::to_string) else { continue };
+                let rel = match roots.place(&full, is_dir) {
+                    Place::Inside(rel) => rel.to_string(),
+                    Place::Top => continue,
+                    Place::Outside => {
+                        outer.push(outside_problem(&full));
+                        continue;
+                    }
+                };
                 let regular = matches!(
                     entry.header().entry_type(),
                     EntryType::Regular | EntryType::Continuous
@@ -360,13 +405,29 @@ mod tests {
     #[test]
     fn relative_paths_drop_the_top_folder() {
         let mut roots = Roots::default();
-        assert_eq!(roots.relative("sosreport-vm-2026/", true), None);
+        assert_eq!(roots.place("sosreport-vm-2026/", true), Place::Top);
         assert_eq!(
-            roots.relative("sosreport-vm-2026/sos_commands/kernel/dmesg", false),
-            Some("sos_commands/kernel/dmesg")
+            roots.place("sosreport-vm-2026/sos_commands/kernel/dmesg", false),
+            Place::Inside("sos_commands/kernel/dmesg")
         );
-        assert_eq!(roots.relative("./sosreport-vm-2026/version.txt", false), Some("version.txt"));
-        assert_eq!(roots.relative("sosreport-vm-2026/proc/", true), Some("proc"));
+        assert_eq!(
+            roots.place("./sosreport-vm-2026/version.txt", false),
+            Place::Inside("version.txt")
+        );
+        assert_eq!(roots.place("/sosreport-vm-2026/proc/", true), Place::Inside("proc"));
+        assert_eq!(roots.place("etc/hostname", false), Place::Outside);
+        assert_eq!(roots.place("/etc/hostname", false), Place::Outside);
+        assert_eq!(roots.place("sosreport-vm-2026x/etc/hostname", false), Place::Outside);
+    }
+
+    #[test]
+    fn an_absolute_name_first_does_not_become_the_top_folder() {
+        let mut roots = Roots::default();
+        assert_eq!(roots.place("/etc/passwd", false), Place::Outside);
+        assert_eq!(
+            roots.place("sosreport-vm-2026/version.txt", false),
+            Place::Inside("version.txt")
+        );
     }
 
     #[test]
@@ -380,11 +441,14 @@ mod tests {
     #[test]
     fn an_archive_made_inside_the_bundle_has_no_root() {
         let mut roots = Roots::default();
-        assert_eq!(roots.relative("./", true), None);
-        assert_eq!(roots.relative("./version.txt", false), Some("version.txt"));
+        assert_eq!(roots.place("./", true), Place::Top);
+        assert_eq!(roots.place("./version.txt", false), Place::Inside("version.txt"));
         assert_eq!(
-            roots.relative("./sos_commands/kernel/dmesg", false),
-            Some("sos_commands/kernel/dmesg")
+            roots.place("./sos_commands/kernel/dmesg", false),
+            Place::Inside("sos_commands/kernel/dmesg")
         );
+        // Without a top folder, an absolute name is read relative to the archive, as GNU tar
+        // extracts it.
+        assert_eq!(roots.place("/proc/meminfo", false), Place::Inside("proc/meminfo"));
     }
 }
