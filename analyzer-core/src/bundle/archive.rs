@@ -163,6 +163,28 @@ impl Roots {
         if rel.is_empty() { Place::Top } else { Place::Inside(rel) }
     }
 
+    /// The path of an archive member inside the bundle: `Ok(None)` for the top folder, and the
+    /// problem to record for a member that is no part of the bundle (a name with `..`, or one
+    /// outside the top folder).
+    fn member<R: Read>(&mut self, entry: &tar::Entry<'_, R>) -> Result<Option<String>, Problem> {
+        let full = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        if climbs_out(&full) {
+            return Err(Problem::file(
+                &full,
+                "the member name climbs out of the bundle (`..`): skipped",
+            ));
+        }
+        let is_dir = entry.header().entry_type() == EntryType::Directory;
+        match self.place(&full, is_dir) {
+            Place::Inside(rel) => Ok(Some(rel.to_string())),
+            Place::Top => Ok(None),
+            Place::Outside => Err(Problem::file(
+                &full,
+                "the member lies outside the bundle's top folder: skipped",
+            )),
+        }
+    }
+
     /// The path relative to the bundle root, for a member inside it.
     fn inside<'p>(&mut self, full: &'p str, is_dir: bool) -> Option<&'p str> {
         match self.place(full, is_dir) {
@@ -170,10 +192,6 @@ impl Roots {
             Place::Top | Place::Outside => None,
         }
     }
-}
-
-fn outside_problem(name: &str) -> Problem {
-    Problem::file(name, "the member lies outside the bundle's top folder: skipped")
 }
 
 /// Without a leading `./` or `/`, nor a trailing `/`.
@@ -191,10 +209,6 @@ fn clean(path: &str) -> &str {
 /// otherwise be taken for the bundle's top folder.
 fn climbs_out(name: &str) -> bool {
     name.split('/').any(|part| part == "..")
-}
-
-fn climbing_problem(name: &str) -> Problem {
-    Problem::file(name, "the member name climbs out of the bundle (`..`): skipped")
 }
 
 /// Streams every member of one bundle's tar to the session.
@@ -215,17 +229,11 @@ fn walk<R: Read>(
             Ok(entry) => entry,
             Err(error) => return WalkEnd { last: last.clone(), stop: Some(Stop { last, error }) },
         };
-        let full = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-        if climbs_out(&full) {
-            session.problem(climbing_problem(&full));
-            continue;
-        }
-        let is_dir = entry.header().entry_type() == EntryType::Directory;
-        let rel = match roots.place(&full, is_dir) {
-            Place::Inside(rel) => rel.to_string(),
-            Place::Top => continue,
-            Place::Outside => {
-                session.problem(outside_problem(&full));
+        let rel = match roots.member(&entry) {
+            Ok(Some(rel)) => rel,
+            Ok(None) => continue,
+            Err(problem) => {
+                session.problem(problem);
                 continue;
             }
         };
@@ -286,17 +294,11 @@ fn read_collect<R: Read>(
                         break;
                     }
                 };
-                let full = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-                if climbs_out(&full) {
-                    outer.push(climbing_problem(&full));
-                    continue;
-                }
-                let is_dir = entry.header().entry_type() == EntryType::Directory;
-                let rel = match roots.place(&full, is_dir) {
-                    Place::Inside(rel) => rel.to_string(),
-                    Place::Top => continue,
-                    Place::Outside => {
-                        outer.push(outside_problem(&full));
+                let rel = match roots.member(&entry) {
+                    Ok(Some(rel)) => rel,
+                    Ok(None) => continue,
+                    Err(problem) => {
+                        outer.push(problem);
                         continue;
                     }
                 };
