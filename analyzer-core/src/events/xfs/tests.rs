@@ -236,3 +236,46 @@ fn classes() {
         assert_eq!(class(normal), None, "{normal}");
     }
 }
+
+#[test]
+fn every_error_phrase_passes_the_error_word_check() {
+    use XfsClass::*;
+    for (text, class) in [
+        ("xfs_do_force_shutdown(0x2) called from line 1271 of file fs/xfs/xfs_log.c", Shutdown),
+        ("Shutting down filesystem", Shutdown),
+        ("Log I/O error detected.  Shutting down filesystem", Shutdown),
+        ("User initiated shutdown received.", Shutdown),
+        ("xfs_force_shutdown(sda1,0x8) called from line 3224", Shutdown),
+        (
+            "possible memory allocation deadlock size 65552 in kmem_alloc (mode:0x2400240)",
+            AllocDeadlock,
+        ),
+        ("log mount/recovery failed: error -117", LogError),
+        ("empty log check failed", LogError),
+        ("Failed to recover intents", LogError),
+        ("ctx ticket reservation ran out. Need to up reservation", LogError),
+        ("Log inconsistent (didn't find previous header)", LogError),
+        ("xlog_verify_head: failed", LogError),
+        ("metadata I/O error in \"xfs_trans_read_buf_map\" at daddr 0x10 len 8 error 74", IoError),
+        ("Failing async write on buffer block 0x2f5a0a8. Retrying async write.", IoError),
+        ("page discard on page 00000000ab12cd34, inode 0x83, offset 0.", IoError),
+        ("Metadata corruption detected at xfs_agf_read_verify+0x77/0x100 [xfs]", Corruption),
+        ("Metadata CRC error detected at xfs_agi_read_verify+0x5e/0x110 [xfs]", Corruption),
+        ("Invalid inode number 0x2000000", Corruption),
+        ("Internal error XFS_WANT_CORRUPTED_GOTO at line 1423", Corruption),
+        ("Failed to read root inode 0x80, error 117", Other),
+        ("cannot allocate memory for the log", Other),
+    ] {
+        assert!(may_be_error(text), "{text}");
+        assert_eq!(classify(text), Some(class), "{text}");
+    }
+    for text in [
+        "Mounting V5 Filesystem",
+        "Ending clean mount",
+        "Quotacheck: Done.",
+        "Starting recovery (logdev: internal)",
+    ] {
+        assert!(!may_be_error(text), "{text}");
+        assert_eq!(classify(text), None, "{text}");
+    }
+}
