@@ -26,11 +26,12 @@ fi
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-# Runs "$@" with output to /dev/null; sets `secs` and `rss_mb`.
+# Runs "$@" with output to /dev/null; sets `secs`, `cpu` (user + system) and `rss_mb`.
 measure() {
-    /usr/bin/time -f '%e %M' -o "$OUT/time.txt" "$@" >/dev/null
-    read -r secs rss_kb <"$OUT/time.txt"
+    /usr/bin/time -f '%e %M %U %S' -o "$OUT/time.txt" "$@" >/dev/null
+    read -r secs rss_kb user sys <"$OUT/time.txt"
     rss_mb=$(awk -v k="$rss_kb" 'BEGIN {printf "%.1f", k / 1024}')
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')
 }
 
 bundle=sosreport-bench-2026-11-23-benchme
@@ -80,10 +81,9 @@ an_cpu=()
 for _ in $(seq "$RUNS"); do
     measure xz -dc "$file"
     xz_walls+=("$secs")
-    /usr/bin/time -f '%e %U %S' -o "$OUT/time.txt" "$BIN" analyze "$file" -f json >/dev/null
-    read -r secs user sys <"$OUT/time.txt"
+    measure "$BIN" analyze "$file" -f json
     an_walls+=("$secs")
-    an_cpu+=("$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')")
+    an_cpu+=("$cpu")
 done
 xz_wall=$(median "${xz_walls[@]}")
 an_wall=$(median "${an_walls[@]}")

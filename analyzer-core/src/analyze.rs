@@ -146,14 +146,14 @@ impl BundleVisitor for ModelVisitor {
         let mut text = text_in_place(&mut self.buf);
         // Parsers keep each line they cannot read; a file of millions of short garbage lines
         // would cost tens of times its size. No /proc file or command output holds this many.
-        if let Some(nl) = memchr::memchr_iter(b'\n', text.as_bytes()).nth(MAX_FILE_LINES - 1) {
-            if nl + 1 < text.len() {
-                text = text.get(..=nl).unwrap_or_default();
-                self.problems.push(Problem::file(
-                    member.path,
-                    format!("only the first {MAX_FILE_LINES} lines were parsed"),
-                ));
-            }
+        if let Some(nl) = memchr::memchr_iter(b'\n', text.as_bytes()).nth(MAX_FILE_LINES - 1)
+            && nl + 1 < text.len()
+        {
+            text = text.get(..=nl).unwrap_or_default();
+            self.problems.push(Problem::file(
+                member.path,
+                format!("only the first {MAX_FILE_LINES} lines were parsed"),
+            ));
         }
         if HostFactsBuilder::wants(member.kind) {
             self.facts.add(member.kind, member.path, text);

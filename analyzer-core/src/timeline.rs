@@ -339,25 +339,22 @@ impl TimelineBuilder {
     /// Handles a run of complete lines (the last one may lack its newline at end of file).
     fn region(&mut self, reading: &mut Reading, region: &[u8]) {
         let mut pos = 0usize;
-        // Where the next trigger word and the next pattern match are: `None` until searched,
-        // `NOWHERE` once the rest of the region is known to hold none, so it is not searched
-        // again after every event (that made a region with no pattern match quadratic).
+        // Where the next trigger word and the next pattern match are, searched again only once
+        // `pos` has reached them; `NOWHERE` when the rest of the region holds none, so it is not
+        // searched again after every event (that made a region with no pattern match quadratic).
         const NOWHERE: usize = usize::MAX;
-        let mut next_word: Option<usize> = None;
-        let mut next_pattern: Option<usize> =
-            if self.prefilter.has_patterns() { None } else { Some(NOWHERE) };
+        let (mut next_word, mut next_pattern) = (0, 0);
         let every_line = self.prefilter.every_line();
         while pos < region.len() {
             if !every_line && !reading.assembler.is_open() {
                 // Jump to the line of the next candidate, counting the lines skipped.
-                if next_word.is_none_or(|w| w < pos) {
-                    next_word = Some(self.prefilter.next_word(region, pos).unwrap_or(NOWHERE));
+                if next_word <= pos {
+                    next_word = self.prefilter.next_word(region, pos).unwrap_or(NOWHERE);
                 }
-                if next_pattern.is_none_or(|p| p < pos) {
-                    next_pattern =
-                        Some(self.prefilter.next_pattern(region, pos).unwrap_or(NOWHERE));
+                if next_pattern <= pos {
+                    next_pattern = self.prefilter.next_pattern(region, pos).unwrap_or(NOWHERE);
                 }
-                let hit = next_word.unwrap_or(NOWHERE).min(next_pattern.unwrap_or(NOWHERE));
+                let hit = next_word.min(next_pattern);
                 if hit == NOWHERE {
                     let rest = &region[pos..];
                     reading.stats.lines += memchr::memchr_iter(b'\n', rest).count() as u64;

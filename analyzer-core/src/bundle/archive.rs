@@ -185,10 +185,14 @@ impl Roots {
         }
     }
 
-    /// The path relative to the bundle root, for a member inside it.
-    fn inside<'p>(&mut self, full: &'p str, is_dir: bool) -> Option<&'p str> {
-        match self.place(full, is_dir) {
-            Place::Inside(rel) => Some(rel),
+    /// The path relative to the bundle root of a file named by its archive path (a hard link's
+    /// target), when it lies inside the bundle.
+    fn inside(&mut self, full: &str) -> Option<String> {
+        if climbs_out(full) {
+            return None;
+        }
+        match self.place(full, false) {
+            Place::Inside(rel) => Some(rel.to_string()),
             Place::Top | Place::Outside => None,
         }
     }
@@ -238,22 +242,17 @@ fn walk<R: Read>(
             }
         };
         match entry.header().entry_type() {
-            EntryType::Symlink => {
+            kind @ (EntryType::Symlink | EntryType::Link) => {
                 let raw = entry
                     .link_name_bytes()
                     .map(|t| String::from_utf8_lossy(&t).into_owned())
                     .unwrap_or_default();
-                session.link(&rel, &raw, resolve_link(&rel, &raw));
-            }
-            EntryType::Link => {
-                let raw = entry
-                    .link_name_bytes()
-                    .map(|t| String::from_utf8_lossy(&t).into_owned())
-                    .unwrap_or_default();
-                let target = (!climbs_out(&raw))
-                    .then(|| roots.inside(&raw, false))
-                    .flatten()
-                    .map(str::to_string);
+                // A symlink points relative to itself; a hard link names an archive path.
+                let target = if kind == EntryType::Symlink {
+                    resolve_link(&rel, &raw)
+                } else {
+                    roots.inside(&raw)
+                };
                 session.link(&rel, &raw, target);
             }
             EntryType::Regular | EntryType::Continuous => {

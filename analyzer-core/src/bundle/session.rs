@@ -86,8 +86,9 @@ impl Session {
         let via_link = own
             .filter(|c| !c.gzip && !c.tailed)
             .or_else(|| source::classify_root_link(link).map(plain));
+        let names_a_source = own.is_some() || via_link.is_some();
         let Some(target) = target else {
-            if own.is_some() || via_link.is_some() {
+            if names_a_source {
                 self.problems.push(Problem::file(
                     link,
                     format!("a link that points outside the bundle ({raw}): not followed"),
@@ -95,7 +96,7 @@ impl Session {
             }
             return;
         };
-        if (own.is_some() || via_link.is_some()) && self.links.len() < MAX_ALIASES {
+        if names_a_source && self.links.len() < MAX_ALIASES {
             self.links.push((link.to_string(), target.clone()));
         }
         let Some(via_link) = via_link else { return };

@@ -81,7 +81,9 @@ pub fn sniff(head: &[u8], reader: impl Read) -> Sniffed {
         return match decompressed_head(compression, stream) {
             Ok(inner) if is_tar_header(&inner) => Sniffed::Archive(compression.tar_format()),
             Ok(_) => Sniffed::Other,
-            Err(err) => Sniffed::Corrupt(format!("{compression:?} stream: {err}").to_lowercase()),
+            Err(err) => {
+                Sniffed::Corrupt(format!("{} stream: {err}", compression.name()).to_lowercase())
+            }
         };
     }
     if is_tar_header(head) {

@@ -66,11 +66,6 @@ impl Prefilter {
     pub(crate) fn next_pattern(&self, haystack: &[u8], from: usize) -> Option<usize> {
         self.patterns.as_ref()?.find_at(haystack, from).map(|m| m.start())
     }
-
-    /// Whether line patterns are in use.
-    pub(crate) fn has_patterns(&self) -> bool {
-        self.patterns.is_some()
-    }
 }
 
 #[cfg(test)]
